@@ -1,0 +1,39 @@
+# The two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export GX_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
+
+.PHONY: demo test lint format sample clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## run the nightly flow on the sample landing zone, print the leaderboard
+	$(BIN)/virage run --landing examples/landing --warehouse sqlite:///warehouse.db --as-of 2026-11-20
+	$(BIN)/virage scores --warehouse sqlite:///warehouse.db --top 5
+
+test: $(STAMP)  ## lint, then the whole suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+sample: $(STAMP)  ## regenerate examples/landing (deterministic)
+	$(BIN)/python examples/generate_landing.py
+
+clean:
+	rm -rf $(VENV) warehouse.db warehouse.db-wal warehouse.db-shm .pytest_cache

@@ -1,0 +1,65 @@
+"""The nightly flow: discover, parse, validate, attribute, score, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+from virage.tasks import steps
+from virage.tasks.summary import summary_markdown
+
+from virage.warehouse import redact, resolve_url
+
+
+def landing_dir(landing: str | None = None) -> str:
+    """The folder given, else VIRAGE_LANDING, else ./landing."""
+    return landing or os.environ.get("VIRAGE_LANDING") or "landing"
+
+
+def yesterday() -> dt.date:
+    return dt.date.today() - dt.timedelta(days=1)
+
+
+@flow(name="nightly-scores", log_prints=False)
+def nightly_scores(
+    landing: str | None = None, warehouse_url: str | None = None, as_of: dt.date | None = None
+) -> dict:
+    """Score every consenting person for every campaign on `as_of` (default:
+    yesterday) from the landing folder, and publish to the warehouse."""
+    as_of = as_of or yesterday()
+    url = resolve_url(warehouse_url)
+    run_id = str(flow_run.id or uuid.uuid4())
+    found = steps.check_landing(landing_dir(landing))
+    steps.prepare_warehouse(url)
+    steps.start_run(url, run_id, as_of)
+    try:
+        files = steps.discover(found)
+        parsed = steps.parse(files)
+        checked = steps.check_rows(parsed)
+        people = steps.attribute(checked, found.roster)
+        scores = steps.score(people, found.roster, found.campaigns, as_of)
+        counts, quarantined = steps.summarise(files, parsed, checked, people, found)
+        written = steps.publish_night(
+            url, run_id, as_of, people.posts.frame, scores, quarantined, counts
+        )
+    except Exception as exc:
+        steps.record_failure(url, run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    summary = {
+        "run_id": run_id,
+        "as_of": as_of.isoformat(),
+        "landing": str(found.root),
+        "warehouse": redact(url),
+        **counts,
+        **written,
+    }
+    create_markdown_artifact(
+        summary_markdown(summary),
+        key="nightly-summary",
+        description="What the nightly run read, quarantined and published",
+    )
+    return summary

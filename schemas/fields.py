@@ -1,0 +1,265 @@
+"""Canonical frames: every column's name, pandas dtype, SQL type and rules, once.
+
+Parsers produce these frames, validation derives its row rules and Great
+Expectations suites from them, and the warehouse DDL is built from them, so a
+column is declared in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
+from sqlalchemy.types import TypeEngine
+
+PLATFORMS: tuple[str, ...] = ("x", "linkedin", "instagram", "tiktok")
+"""Platforms virage reads; also the roster's handle columns."""
+
+PLATFORM_ALIASES: dict[str, str] = {"twitter": "x"}
+"""Other names exporters use for a platform, mapped to the canonical one."""
+
+ROLES: tuple[str, ...] = ("ambassador", "influencer")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a canonical frame and of its warehouse table."""
+
+    name: str
+    dtype: str
+    sql: TypeEngine
+    nullable: bool = True
+    doc: str = ""
+    allowed: tuple[str, ...] | None = None
+    min_value: int | None = None
+    in_exchange: bool = False
+    """Part of the platform-neutral exchange CSV that any tool can write."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A canonical frame: ordered fields, the key, and what one row is."""
+
+    name: str
+    grain: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        return {f.name: f.dtype for f in self.fields}
+
+    @property
+    def exchange_header(self) -> list[str]:
+        return [f.name for f in self.fields if f.in_exchange]
+
+    @property
+    def required(self) -> list[str]:
+        return [f.name for f in self.fields if not f.nullable]
+
+    def get(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _text(name: str, doc: str, *, nullable: bool = True, size: int | None = None, **kw) -> Field:
+    return Field(name, "str", String(size) if size else Text(), nullable, doc, **kw)
+
+
+def _count(name: str, doc: str, *, nullable: bool, exchange: bool = True) -> Field:
+    return Field(name, "Int64", Integer(), nullable, doc, min_value=0, in_exchange=exchange)
+
+
+def _score(name: str, doc: str, *, nullable: bool = False) -> Field:
+    return Field(name, "float64", Float(), nullable, doc)
+
+
+POSTS = Frame(
+    name="posts",
+    grain="one row per (platform, post_id): the latest metrics seen for that post",
+    key=("platform", "post_id"),
+    fields=(
+        _text(
+            "platform",
+            "x, linkedin, instagram or tiktok",
+            nullable=False,
+            size=16,
+            allowed=PLATFORMS,
+            in_exchange=True,
+        ),
+        _text(
+            "handle",
+            "account handle, lower case, no leading @",
+            nullable=False,
+            size=255,
+            in_exchange=True,
+        ),
+        _text(
+            "post_id",
+            "the platform's id of the post, kept as text",
+            nullable=False,
+            size=64,
+            in_exchange=True,
+        ),
+        _text("person_id", "roster person who wrote it", size=64),
+        Field(
+            "posted_at",
+            "datetime64[us, UTC]",
+            DateTime(timezone=True),
+            False,
+            "when it was posted, UTC",
+            in_exchange=True,
+        ),
+        _text("text", "the post's text", in_exchange=True),
+        _text("url", "link to the post", in_exchange=True),
+        _count("impressions", "times shown, where the export gives it", nullable=True),
+        _count("likes", "likes, reactions or favourites", nullable=False),
+        _count("comments", "comments or replies", nullable=False),
+        _count("shares", "shares, reposts or retweets", nullable=False),
+        _count("clicks", "link clicks, where the export gives it", nullable=True),
+        Field(
+            "is_sponsored",
+            "bool",
+            Boolean(),
+            False,
+            "carries a paid-partnership disclosure (text markers or export flag)",
+        ),
+        _text("source_file", "landing file the metrics came from, relative to exports/"),
+    ),
+)
+
+ACCOUNTS = Frame(
+    name="accounts",
+    grain="one row per (platform, handle, snapshot_date): follower count on that day",
+    key=("platform", "handle", "snapshot_date"),
+    fields=(
+        _text(
+            "platform",
+            "x, linkedin, instagram or tiktok",
+            nullable=False,
+            size=16,
+            allowed=PLATFORMS,
+            in_exchange=True,
+        ),
+        _text(
+            "handle",
+            "account handle, lower case, no leading @",
+            nullable=False,
+            size=255,
+            in_exchange=True,
+        ),
+        Field(
+            "snapshot_date", "datetime64[us]", Date(), False, "day of the count", in_exchange=True
+        ),
+        _count("followers", "followers on that day", nullable=False),
+    ),
+)
+
+ROSTER = Frame(
+    name="roster",
+    grain="one row per person",
+    key=("person_id",),
+    fields=(
+        _text("person_id", "stable id chosen by the company", nullable=False, size=64),
+        _text("display_name", "name shown on the leaderboard", nullable=False),
+        _text("role", "ambassador or influencer", nullable=False, allowed=ROLES),
+        Field("consent", "bool", Boolean(), False, "opted in to being scored"),
+        _text("department", "team, for ambassadors"),
+        *(_text(p, f"{p} handle") for p in PLATFORMS),
+    ),
+)
+
+COMPONENTS: tuple[str, ...] = (
+    "reach",
+    "resonance",
+    "relevance",
+    "credibility",
+    "activity",
+    "audience_quality",
+    "advocacy",
+)
+"""Score components, each on 0-100 (see docs/scoring.md)."""
+
+SCORES = Frame(
+    name="influence_scores",
+    grain="one row per (as_of_date, campaign_id, person_id): a daily snapshot",
+    key=("as_of_date", "campaign_id", "person_id"),
+    fields=(
+        Field("as_of_date", "datetime64[us]", Date(), False, "day the scores describe"),
+        _text("campaign_id", "campaign id from campaigns.yaml", nullable=False, size=64),
+        _text("person_id", "roster person", nullable=False, size=64),
+        _text("display_name", "roster display name", nullable=False),
+        _text("role", "ambassador or influencer", nullable=False, size=16, allowed=ROLES),
+        _score("score", "final score, 0-100"),
+        Field("rank", "Int64", Integer(), False, "1 = best within day, campaign and role"),
+        _text(
+            "tier",
+            "audience tier: nano, micro, mid, macro, mega or unknown",
+            nullable=False,
+            size=16,
+        ),
+        _score("reach", "audience size, log-scaled, 0-100"),
+        _score("resonance", "engagement against the tier benchmark, 0-100"),
+        _score("relevance", "topical fit to the campaign, 0-100"),
+        _score("credibility", "impartiality: falls as sponsored posts rise, 0-100"),
+        _score("activity", "posting regularity and platforms used, 0-100"),
+        _score("audience_quality", "absence of fake-audience signals, 0-100"),
+        _score(
+            "advocacy",
+            "brand-carrying posts, ambassadors only (NULL for influencers)",
+            nullable=True,
+        ),
+        Field("posts_considered", "Int64", Integer(), False, "posts in the scoring window"),
+        _score("sponsored_share", "share of those posts that are sponsored, 0-1"),
+        _text("run_id", "pipeline run that wrote the row", nullable=False, size=64),
+    ),
+)
+
+QUARANTINE = Frame(
+    name="quarantine",
+    grain="one row per quarantined file (row_number NULL) or row, per run",
+    fields=(
+        _text("run_id", "pipeline run", nullable=False, size=64),
+        _text("source_file", "landing file, relative to the landing folder", nullable=False),
+        Field(
+            "row_number",
+            "Int64",
+            Integer(),
+            True,
+            "1-based data record in the file (header excluded); NULL for a whole file",
+        ),
+        _text("rule", "the rule broken, e.g. bad_count", nullable=False, size=64),
+        _text("detail", "what was wrong, for a person", nullable=False),
+        _text("excerpt", "the start of the raw record"),
+        Field("quarantined_at", "datetime64[us, UTC]", DateTime(timezone=True), False, "when, UTC"),
+    ),
+)
+
+PIPELINE_RUNS = Frame(
+    name="pipeline_runs",
+    grain="one row per pipeline run",
+    key=("run_id",),
+    fields=(
+        _text("run_id", "Prefect flow-run id", nullable=False, size=64),
+        Field("as_of_date", "datetime64[us]", Date(), False, "day scored"),
+        Field("started_at", "datetime64[us, UTC]", DateTime(timezone=True), False, "UTC"),
+        Field("finished_at", "datetime64[us, UTC]", DateTime(timezone=True), True, "UTC"),
+        _text("status", "running, completed or failed", nullable=False, size=16),
+        Field("files_seen", "Int64", Integer(), True, "files under exports/"),
+        Field("files_loaded", "Int64", Integer(), True, "files read, maybe minus some rows"),
+        Field("files_quarantined", "Int64", Integer(), True, "files quarantined whole"),
+        Field("rows_loaded", "Int64", Integer(), True, "posts written to posts"),
+        Field("rows_quarantined", "Int64", Integer(), True, "rows quarantined"),
+        Field(
+            "rows_skipped",
+            "Int64",
+            Integer(),
+            True,
+            "posts not stored: no consent, unknown handle or invalid roster row",
+        ),
+        _text("summary", "the run summary as JSON"),
+    ),
+)

@@ -1,0 +1,56 @@
+"""Warehouse DDL: tables and BI views, built from the canonical frames."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, MetaData, PrimaryKeyConstraint, Table, select
+from sqlalchemy.engine import Connection
+from virage.schemas.fields import PIPELINE_RUNS, POSTS, QUARANTINE, SCORES, Frame
+
+metadata = MetaData()
+
+
+def _table(frame: Frame, *extra) -> Table:
+    columns = [Column(f.name, f.sql, nullable=f.nullable, comment=f.doc) for f in frame.fields]
+    constraints = [PrimaryKeyConstraint(*frame.key)] if frame.key else []
+    return Table(frame.name, metadata, *columns, *constraints, *extra, comment=frame.grain)
+
+
+influence_scores = _table(
+    SCORES, Index("ix_influence_scores_campaign_role", "as_of_date", "campaign_id", "role", "rank")
+)
+posts = _table(POSTS, Index("ix_posts_person_posted", "person_id", "posted_at"))
+quarantine = _table(QUARANTINE, Index("ix_quarantine_run", "run_id"))
+pipeline_runs = _table(PIPELINE_RUNS)
+
+# BI views: (name, SELECT). Their columns are those of the table they read.
+_latest_day = (
+    select(influence_scores.c.as_of_date)
+    .order_by(influence_scores.c.as_of_date.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+VIEWS: dict[str, tuple[Table, object]] = {
+    "current_influence_scores": (
+        influence_scores,
+        select(*influence_scores.columns).where(influence_scores.c.as_of_date == _latest_day),
+    ),
+}
+
+_view_metadata = MetaData()
+view_tables: dict[str, Table] = {
+    name: Table(name, _view_metadata, *(c._copy() for c in base.columns))
+    for name, (base, _) in VIEWS.items()
+}
+"""Read-only Table objects over the views, for typed SELECTs."""
+
+
+def create_schema(conn: Connection) -> None:
+    """Create missing tables and (re)create the BI views; safe to call every run."""
+    metadata.create_all(conn)
+    for name, (_, query) in VIEWS.items():
+        sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+        else:
+            conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
+            conn.exec_driver_sql(f"CREATE VIEW {name} AS {sql}")

@@ -1,0 +1,149 @@
+"""Discover and parse the exchange-format files under the landing zone's exports/.
+
+A parser is `path -> DataFrame` of raw text columns named as the canonical frame;
+typing and row rules happen once, in tasks/validate.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from virage.schemas.fields import ACCOUNTS, POSTS, Frame
+
+from virage.errors import FileRejected
+
+KINDS: dict[str, Frame] = {"posts": POSTS, "accounts": ACCOUNTS}
+"""File kind (the suffix before .csv) to the canonical frame it feeds."""
+
+OPTIONAL_POST_COLUMNS = ("is_sponsored",)
+"""Exchange columns a tool may add; absent means unknown (text markers still count)."""
+
+FILE_COLUMNS = ["path", "source_file", "kind", "size", "mtime"]
+
+
+def discover_exports(exports_dir: Path, relative_to: Path) -> pd.DataFrame:
+    """Every file under `exports_dir` (hidden files excepted), with its kind
+    ("posts", "accounts", or "" when the format is not recognised), size and
+    modification time; oldest first, so later copies of a post win."""
+    rows = []
+    if exports_dir.is_dir():
+        for root, dirs, names in os.walk(exports_dir):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if name.startswith("."):
+                    continue
+                path = Path(root) / name
+                stat = path.stat()
+                rows.append(
+                    (
+                        str(path),
+                        path.relative_to(relative_to).as_posix(),
+                        _kind_of(name),
+                        stat.st_size,
+                        stat.st_mtime,
+                    )
+                )
+    files = pd.DataFrame(rows, columns=FILE_COLUMNS)
+    return files.sort_values(["mtime", "source_file"], kind="stable").reset_index(drop=True)
+
+
+def _kind_of(name: str) -> str:
+    lowered = name.lower()
+    return next((k for k in KINDS if lowered.endswith(f".{k}.csv")), "")
+
+
+def read_exchange_csv(path: Path, frame: Frame) -> pd.DataFrame:
+    """Read one exchange CSV into text columns named as `frame`, plus `row_number`
+    (1-based data record). Raises FileRejected when the file as a whole is unusable."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError as exc:
+        raise FileRejected(
+            "not_utf8",
+            f"not UTF-8 text ({exc.reason} at byte {exc.start}); re-export the file as UTF-8",
+        ) from None
+    if not header or not any(h.strip() for h in header):
+        raise FileRejected("empty_file", "the file is empty; expected a header and rows")
+    columns = [h.strip().lower() for h in header]
+    expected = frame.exchange_header
+    missing = [c for c in expected if c not in columns]
+    if missing:
+        raise FileRejected(
+            "missing_columns",
+            f"missing column(s) {', '.join(missing)}; the header must include {','.join(expected)}",
+        )
+    wanted = expected + [c for c in OPTIONAL_POST_COLUMNS if frame is POSTS and c in columns]
+    try:
+        raw = pd.read_csv(
+            path,
+            encoding="utf-8-sig",
+            dtype="str",
+            keep_default_na=False,
+            na_filter=False,
+            header=0,
+            names=columns,
+            usecols=wanted,
+        )
+    except UnicodeDecodeError as exc:
+        raise FileRejected(
+            "not_utf8", f"not UTF-8 text ({exc.reason}); re-export it as UTF-8"
+        ) from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        reason = str(exc).strip().splitlines()[-1]
+        raise FileRejected("unreadable_csv", f"cannot be read as CSV: {reason}") from None
+    if raw.empty:
+        raise FileRejected("empty_file", "the file has a header but no rows")
+    raw["row_number"] = np.arange(1, len(raw) + 1)
+    return raw
+
+
+@dataclass
+class Parsed:
+    """Raw rows of every readable file, by kind, and the files rejected whole."""
+
+    frames: dict[str, pd.DataFrame]
+    rejected_files: pd.DataFrame
+    files_loaded: int
+
+
+def parse_exports(files: pd.DataFrame) -> Parsed:
+    """Parse every discovered file; a file that cannot be read is rejected with a
+    reason and the others go on."""
+    parts: dict[str, list[pd.DataFrame]] = {kind: [] for kind in KINDS}
+    rejected = []
+    for path, source_file, kind, mtime in files[
+        ["path", "source_file", "kind", "mtime"]
+    ].itertuples(index=False):
+        if not kind:
+            rejected.append(
+                (
+                    source_file,
+                    "unrecognised_file",
+                    "not a recognised export: exchange files end in .posts.csv or .accounts.csv",
+                )
+            )
+            continue
+        try:
+            raw = read_exchange_csv(Path(path), KINDS[kind])
+        except FileRejected as exc:
+            rejected.append((source_file, exc.rule, exc.detail))
+            continue
+        parts[kind].append(raw.assign(source_file=source_file, source_mtime=mtime))
+    frames = {
+        kind: pd.concat(chunks, ignore_index=True) if chunks else _empty_raw(KINDS[kind])
+        for kind, chunks in parts.items()
+    }
+    rejected_files = pd.DataFrame(rejected, columns=["source_file", "rule", "detail"])
+    loaded = sum(len(chunks) for chunks in parts.values())
+    return Parsed(frames, rejected_files, loaded)
+
+
+def _empty_raw(frame: Frame) -> pd.DataFrame:
+    columns = [*frame.exchange_header, "row_number", "source_file", "source_mtime"]
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})

@@ -1,0 +1,251 @@
+"""The landing zone's configuration: the roster of people and the campaigns.
+
+Problems that make a run meaningless (no landing folder, no roster, unreadable
+campaigns) raise ConfigError; a bad roster row is quarantined and that person is
+not scored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from virage.schemas.fields import PLATFORMS, ROSTER
+from virage.tasks.validate import canonicalise, normalise_handle
+
+from virage.errors import ConfigError
+
+ROSTER_FILE = "roster.csv"
+CAMPAIGNS_FILE = "campaigns.yaml"
+EXPORTS_DIR = "exports"
+
+MIX_WEIGHTS = ("reach", "resonance", "activity", "audience_quality", "advocacy")
+FACTOR_WEIGHTS = ("relevance", "credibility")
+_IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class Campaign(BaseModel):
+    """One campaign of campaigns.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_IDENTIFIER, description="stable id: letters, digits, _ . -")
+    name: str
+    keywords: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    brand_handles: tuple[str, ...] = ()
+    brand_domains: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    weights: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("keywords", "hashtags", "brand_handles", "brand_domains", mode="before")
+    @classmethod
+    def _list_of_text(cls, value: object) -> object:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        return value
+
+    @field_validator("weights")
+    @classmethod
+    def _known_weights(cls, weights: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(weights) - set(MIX_WEIGHTS) - set(FACTOR_WEIGHTS))
+        if unknown:
+            raise ValueError(
+                f"unknown weight(s) {', '.join(unknown)}; known: "
+                f"{', '.join(MIX_WEIGHTS + FACTOR_WEIGHTS)}"
+            )
+        if any(w < 0 for w in weights.values()):
+            raise ValueError("weights must be >= 0")
+        if any(weights.get(k, 0) > 1 for k in FACTOR_WEIGHTS):
+            raise ValueError("relevance and credibility weights are strengths between 0 and 1")
+        return weights
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Campaign:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+@dataclass
+class Roster:
+    """People from roster.csv: who is scored, every handle's owner, rejected rows."""
+
+    people: pd.DataFrame
+    """Consenting people with a valid row: person_id, display_name, role, department."""
+    handles: pd.DataFrame
+    """platform, handle, person_id, status (scored, no_consent or invalid_row)."""
+    rejected: pd.DataFrame
+    extra_columns: list[str]
+
+
+@dataclass
+class Landing:
+    """A checked landing zone."""
+
+    root: Path
+    roster: Roster
+    campaigns: list[Campaign]
+
+    @property
+    def exports(self) -> Path:
+        return self.root / EXPORTS_DIR
+
+
+def load_landing(root: str | Path) -> Landing:
+    """Check the landing folder and read its roster and campaigns."""
+    path = Path(root).expanduser()
+    if not path.is_dir():
+        raise ConfigError(f"landing folder {path} does not exist")
+    return Landing(
+        path.resolve(), read_roster(path / ROSTER_FILE), read_campaigns(path / CAMPAIGNS_FILE)
+    )
+
+
+def read_campaigns(path: Path) -> list[Campaign]:
+    """Parse campaigns.yaml (`campaigns:` list). Raises ConfigError on any problem."""
+    if not path.is_file():
+        raise ConfigError(f"{path.name} not found in {path.parent}")
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path.name} is not valid YAML: {_one_line(exc)}") from None
+    items = document.get("campaigns") if isinstance(document, dict) else None
+    if not isinstance(items, list) or not items:
+        raise ConfigError(
+            f"{path.name} must have a top-level 'campaigns:' list with at least one campaign"
+        )
+    campaigns = []
+    for number, item in enumerate(items, start=1):
+        label = f"campaign #{number}" + (f" ({item.get('id')})" if isinstance(item, dict) else "")
+        try:
+            campaigns.append(Campaign.model_validate(item))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'campaign'}: {e['msg']}"
+                for e in exc.errors()
+            )
+            raise ConfigError(f"{path.name}: {label}: {problems}") from None
+    ids = [c.id for c in campaigns]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ConfigError(f"{path.name}: campaign id(s) used twice: {', '.join(duplicated)}")
+    return campaigns
+
+
+def read_roster(path: Path) -> Roster:
+    """Parse roster.csv. A missing file or header raises ConfigError; bad rows are
+    rejected with a reason and their people are not scored."""
+    if not path.is_file():
+        raise ConfigError(f"{path.name} not found in {path.parent}")
+    try:
+        raw = pd.read_csv(
+            path, dtype="str", keep_default_na=False, na_filter=False, encoding="utf-8-sig"
+        )
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name} is not UTF-8 text; save it as UTF-8") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise ConfigError(f"{path.name} cannot be read as CSV: {_one_line(exc)}") from None
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    missing = [c for c in ROSTER.columns if c not in raw.columns]
+    if missing:
+        raise ConfigError(
+            f"{path.name} lacks column(s) {', '.join(missing)}; the header "
+            f"must include {','.join(ROSTER.columns)}"
+        )
+    raw = raw.assign(source_file=path.name, row_number=range(1, len(raw) + 1))
+    raw["display_name"] = raw["display_name"].where(
+        raw["display_name"].str.strip() != "", raw["person_id"]
+    )
+    checked = canonicalise(raw, ROSTER)
+    rows = checked.clean
+    duplicate = rows["person_id"].duplicated()
+    rejected = pd.concat(
+        [
+            checked.rejected,
+            rows.loc[duplicate, ["source_file", "row_number"]].assign(
+                rule="duplicate_person",
+                detail="person_id "
+                + rows.loc[duplicate, "person_id"]
+                + " appears on an earlier row; this row is ignored",
+                excerpt=rows.loc[duplicate, "person_id"],
+            ),
+        ],
+        ignore_index=True,
+    )
+    rows = rows.loc[~duplicate]
+    valid_ids = set(rows["person_id"])
+
+    status = pd.Series("invalid_row", index=raw.index, dtype="str")
+    person_ids = raw["person_id"].str.strip()
+    by_id = rows.set_index("person_id")["consent"]
+    consent = person_ids.map(by_id)
+    valid = person_ids.isin(valid_ids) & ~raw.index.isin(raw.index[person_ids.duplicated()])
+    status = status.mask(valid & consent.eq(True), "scored").mask(
+        valid & consent.eq(False), "no_consent"
+    )
+    handles = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "platform": p,
+                    "handle": normalise_handle(raw[p]),
+                    "person_id": person_ids,
+                    "status": status,
+                    "row_number": raw["row_number"],
+                }
+            )
+            for p in PLATFORMS
+        ],
+        ignore_index=True,
+    )
+    handles = handles[handles["handle"] != ""]
+    claimed = handles.duplicated(["platform", "handle"])
+    if claimed.any():
+        first_owner = handles[~claimed].set_index(["platform", "handle"])["person_id"]
+        twice = handles[claimed]
+        owners = pd.MultiIndex.from_frame(twice[["platform", "handle"]]).map(first_owner)
+        rejected = pd.concat(
+            [
+                rejected,
+                pd.DataFrame(
+                    {
+                        "source_file": path.name,
+                        "row_number": twice["row_number"].to_numpy(),
+                        "rule": "duplicate_handle",
+                        "detail": (
+                            twice["platform"]
+                            + " handle @"
+                            + twice["handle"]
+                            + " already belongs to "
+                            + pd.Series(owners, index=twice.index)
+                            + "; ignored for "
+                            + twice["person_id"]
+                        ).to_numpy(),
+                        "excerpt": twice["handle"].to_numpy(),
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+    handles = handles[~claimed].drop(columns="row_number").reset_index(drop=True)
+
+    extra = [
+        c for c in raw.columns if c not in ROSTER.columns and c not in ("source_file", "row_number")
+    ]
+    people = rows.loc[
+        rows["consent"].eq(True), ["person_id", "display_name", "role", "department", *extra]
+    ]
+    return Roster(people.reset_index(drop=True), handles, rejected, extra)
+
+
+def _one_line(exc: Exception) -> str:
+    return re.sub(r"\s+", " ", str(exc)).strip()

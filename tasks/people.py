@@ -1,0 +1,63 @@
+"""From validated rows to the posts and follower snapshots of consenting people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from virage.schemas.fields import ACCOUNTS, POSTS
+from virage.tasks.text import fold_series, is_sponsored_text
+
+SKIP_REASONS = {
+    "no_consent": "person has not consented",
+    "invalid_row": "person's roster row was quarantined",
+    "unknown_handle": "handle is in no roster column",
+}
+
+
+@dataclass
+class Attributed:
+    """Rows that belong to consenting people, and how many were set aside and why."""
+
+    frame: pd.DataFrame
+    skipped: dict[str, int] = field(default_factory=dict)
+    superseded: int = 0
+
+
+def latest_copies(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """One row per key: the copy from the file modified last (ties: the later path,
+    then the later row), so a newer export updates metrics."""
+    ordered = rows.sort_values(["source_mtime", "source_file", "row_number"], kind="stable")
+    return ordered.drop_duplicates(key, keep="last")
+
+
+def attribute(rows: pd.DataFrame, handles: pd.DataFrame, key: list[str]) -> Attributed:
+    """Deduplicate on `key`, then keep the rows whose handle belongs to a consenting
+    person, counting the others by reason."""
+    latest = latest_copies(rows, key)
+    owned = latest.merge(handles, on=["platform", "handle"], how="left")
+    status = owned["status"].fillna("unknown_handle")
+    skipped = {reason: int(n) for reason, n in status[status != "scored"].value_counts().items()}
+    kept = owned[status == "scored"].drop(columns="status").reset_index(drop=True)
+    return Attributed(kept, skipped, len(rows) - len(latest))
+
+
+def prepare_posts(rows: pd.DataFrame, handles: pd.DataFrame) -> Attributed:
+    """Canonical posts of consenting people, with the sponsored flag from disclosure
+    markers in the text or the export's own `is_sponsored` column."""
+    result = attribute(rows, handles, list(POSTS.key))
+    posts = result.frame
+    flagged = is_sponsored_text(fold_series(posts["text"]))
+    if "is_sponsored" in posts.columns:
+        declared = posts["is_sponsored"].fillna("").astype("str").str.strip().str.lower()
+        flagged |= declared.isin(["true", "1", "yes"])
+    posts["is_sponsored"] = flagged.astype("bool")
+    result.frame = posts[POSTS.columns].astype(POSTS.dtypes)
+    return result
+
+
+def prepare_accounts(rows: pd.DataFrame, handles: pd.DataFrame) -> Attributed:
+    """Follower snapshots of consenting people's accounts, with person_id."""
+    result = attribute(rows, handles, list(ACCOUNTS.key))
+    result.frame = result.frame[[*ACCOUNTS.columns, "person_id"]].astype(ACCOUNTS.dtypes)
+    return result

@@ -1,0 +1,339 @@
+"""Scores per (as_of_date, campaign, person): frames in, one frame out.
+
+Every formula and constant is explained, with its source, in docs/scoring.md.
+Reach, resonance, activity, credibility and audience quality describe a person's
+profile over the window; relevance and advocacy depend on the campaign.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from virage.schemas.fields import SCORES
+from virage.tasks.landing import FACTOR_WEIGHTS, MIX_WEIGHTS, Campaign
+from virage.tasks.text import brand_pattern, fold_series, matches, terms_pattern
+
+WINDOW_DAYS = 90
+
+# HypeAuditor follower tiers and their 2018 median Instagram engagement rates,
+# ER = (likes + comments) / followers.
+TIER_EDGES = (5_000, 20_000, 100_000, 1_000_000)
+TIER_NAMES = ("nano", "micro", "mid", "macro", "mega")
+TIER_MEDIAN_ER = (0.0645, 0.0376, 0.0263, 0.0257, 0.0256)
+
+REACH_FULL_AUDIENCE = 10_000_000  # an audience of 10M scores a reach of 100
+RESONANCE_PRIOR_POSTS = 5  # posts' worth of weight given to the tier's typical ER
+AUDIENCE_CHECK_MIN_FOLLOWERS = 20_000  # below: too small for the ER-collapse signal
+AUDIENCE_CHECK_MIN_POSTS = 3
+SUSPICIOUS_ER_RATIO = 0.25  # median ER under a quarter of the tier's median
+FOLLOWER_JUMP = 0.25  # +25% between two snapshots...
+FOLLOWER_JUMP_MIN = 1_000  # ...and at least this many new followers
+JUMP_PENALTY = 0.6
+RECENCY_HALF_LIFE_DAYS = 30
+RELEVANCE_PRIOR_POSTS = 2
+RELEVANCE_VOLUME_POSTS = 3
+CREDIBILITY_PRIOR_POSTS = 2
+ADVOCACY_VOLUME_POSTS = 4
+ADVOCACY_FULL_ENGAGEMENT = 10_000
+CLICK_WEIGHT = 2  # a click on a brand link is worth two reactions
+
+DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
+    "influencer": {
+        "reach": 0.30,
+        "resonance": 0.35,
+        "activity": 0.15,
+        "audience_quality": 0.20,
+        "relevance": 0.8,
+        "credibility": 0.6,
+    },
+    "ambassador": {
+        "reach": 0.15,
+        "resonance": 0.20,
+        "activity": 0.20,
+        "audience_quality": 0.05,
+        "advocacy": 0.40,
+        "relevance": 0.8,
+        "credibility": 0.6,
+    },
+}
+
+PROFILE_COLUMNS = [
+    "reach",
+    "resonance",
+    "activity",
+    "credibility",
+    "audience_quality",
+    "tier",
+    "posts_considered",
+    "sponsored_share",
+]
+
+
+def tier_of(followers: pd.Series) -> pd.Series:
+    """HypeAuditor tier name of each follower count ("unknown" when missing)."""
+    codes = np.searchsorted(np.array(TIER_EDGES), followers.fillna(0).to_numpy(), side="right")
+    names = pd.Series(np.array(TIER_NAMES)[codes], index=followers.index, dtype="str")
+    return names.where(followers.notna(), "unknown")
+
+
+def tier_median_er(followers: pd.Series) -> pd.Series:
+    codes = np.searchsorted(np.array(TIER_EDGES), followers.fillna(0).to_numpy(), side="right")
+    return pd.Series(np.array(TIER_MEDIAN_ER)[codes], index=followers.index)
+
+
+def window_bounds(as_of: dt.date, days: int = WINDOW_DAYS) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[start, end) in UTC: the `days` days ending with the whole of `as_of`."""
+    end = pd.Timestamp(as_of + dt.timedelta(days=1), tz="UTC")
+    return end - pd.Timedelta(days=days), end
+
+
+def latest_followers(accounts: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """One row per account: its latest follower count on or before `as_of`."""
+    known = accounts[accounts["snapshot_date"] <= pd.Timestamp(as_of)]
+    latest = known.sort_values("snapshot_date").drop_duplicates(["platform", "handle"], keep="last")
+    return latest[["platform", "handle", "person_id", "followers"]]
+
+
+def _account_quality(
+    posts: pd.DataFrame,
+    accounts: pd.DataFrame,
+    followers: pd.DataFrame,
+    start: pd.Timestamp,
+    as_of: dt.date,
+) -> pd.Series:
+    """Audience quality of each account (index platform, handle), 0-100."""
+    key = ["platform", "handle"]
+    ratio = posts.groupby(key)["er_ratio"].agg(["median", "count"])
+    quality = followers.set_index(key)[["followers"]].join(ratio)
+    checked = (quality["followers"] >= AUDIENCE_CHECK_MIN_FOLLOWERS) & (
+        quality["count"] >= AUDIENCE_CHECK_MIN_POSTS
+    )
+    engagement_factor = (quality["median"] / SUSPICIOUS_ER_RATIO).clip(0, 1).where(checked, 1.0)
+
+    # Follower jumps not matched by engagement (bought followers).
+    in_window = accounts[
+        (accounts["snapshot_date"] > start.tz_localize(None))
+        & (accounts["snapshot_date"] <= pd.Timestamp(as_of))
+    ]
+    snaps = in_window.sort_values([*key, "snapshot_date"])
+    previous = snaps.groupby(key)["followers"].shift()
+    snaps = snaps.assign(
+        growth=snaps["followers"] / previous - 1, gained=snaps["followers"] - previous
+    )
+    jumps = snaps[(snaps["growth"] > FOLLOWER_JUMP) & (snaps["gained"] >= FOLLOWER_JUMP_MIN)]
+    jump_factor = pd.Series(1.0, index=quality.index)
+    if not jumps.empty:
+        biggest = jumps.sort_values("growth").drop_duplicates(key, keep="last")
+        around = posts.merge(biggest[[*key, "snapshot_date", "growth"]], on=key)
+        after = around["posted_at"].dt.tz_localize(None) >= around["snapshot_date"]
+        medians = around.assign(after=after).groupby([*key, "after"])["engagement"].median()
+        medians = medians.unstack("after").reindex(columns=[False, True])
+        lift = medians[True] / medians[False].replace(0, np.nan)
+        growth = biggest.set_index(key)["growth"].reindex(lift.index)
+        unmatched = lift < 1 + growth / 2
+        jump_factor.loc[unmatched[unmatched].index] = JUMP_PENALTY
+    return 100 * engagement_factor * jump_factor
+
+
+def profile_components(
+    posts: pd.DataFrame,
+    accounts: pd.DataFrame,
+    people: pd.DataFrame,
+    as_of: dt.date,
+    window_days: int = WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Profile components per person (index person_id) over the window: reach,
+    resonance, activity, credibility, audience_quality, tier, posts_considered,
+    sponsored_share. `posts` are the window's posts with an `engagement` column."""
+    start, _ = window_bounds(as_of, window_days)
+    key = ["platform", "handle"]
+    followers = latest_followers(accounts, as_of)
+    posts = posts.merge(followers[[*key, "followers"]], on=key, how="left")
+    er = posts["engagement"] / posts["followers"].where(posts["followers"] > 0)
+    posts["er_ratio"] = er / tier_median_er(posts["followers"])
+
+    quality = _account_quality(posts, accounts, followers, start, as_of).rename("quality")
+    accounts_q = followers.join(quality, on=key)
+    accounts_q["quality"] = accounts_q["quality"].fillna(100.0)
+    accounts_q["effective"] = accounts_q["followers"] * accounts_q["quality"] / 100
+    per_person = accounts_q.groupby("person_id").agg(
+        followers=("followers", "sum"), effective=("effective", "sum")
+    )
+    weighted = (
+        (accounts_q["quality"] * accounts_q["followers"]).groupby(accounts_q["person_id"]).sum()
+    )
+    per_person["audience_quality"] = (
+        weighted / per_person["followers"].where(per_person["followers"] > 0)
+    ).fillna(100.0)
+
+    by_person = posts.groupby("person_id")
+    stats = pd.DataFrame(
+        {
+            "posts": by_person.size(),
+            "sponsored": by_person["is_sponsored"].sum(),
+            "ratio_median": by_person["er_ratio"].median(),
+            "ratio_count": by_person["er_ratio"].count(),
+            "impressions": by_person["impressions"].median(),
+            "weeks": ((posts["posted_at"] - start).dt.days // 7)
+            .groupby(posts["person_id"])
+            .nunique(),
+            "platforms": by_person["platform"].nunique(),
+        }
+    )
+    out = pd.DataFrame(index=pd.Index(people["person_id"], name="person_id"))
+    out = out.join(per_person).join(stats)
+    n_posts = out["posts"].fillna(0)
+
+    audience = np.fmax(
+        out["effective"].fillna(0).to_numpy(dtype=float),
+        out["impressions"].astype("float64").fillna(0).to_numpy(),
+    )
+    out["reach"] = 100 * np.clip(np.log10(1 + audience) / np.log10(REACH_FULL_AUDIENCE), 0, 1)
+
+    n_ratio = out["ratio_count"].fillna(0)
+    shrunk = (n_ratio * out["ratio_median"].fillna(1.0) + RESONANCE_PRIOR_POSTS) / (
+        n_ratio + RESONANCE_PRIOR_POSTS
+    )
+    out["resonance"] = (100 * shrunk / (1 + shrunk)).where(n_posts > 0, 0.0)
+
+    weeks_in_window = -(-window_days // 7)
+    regularity = (out["weeks"].fillna(0) / weeks_in_window).clip(0, 1)
+    adoption = out["platforms"].fillna(0).clip(upper=3) / 3
+    out["activity"] = 100 * (0.7 * regularity + 0.3 * adoption)
+
+    sponsored = out["sponsored"].fillna(0)
+    out["credibility"] = 100 * (1 - sponsored / (n_posts + CREDIBILITY_PRIOR_POSTS)) ** 2
+    out["sponsored_share"] = (sponsored / n_posts.where(n_posts > 0)).fillna(0.0)
+    out["audience_quality"] = out["audience_quality"].fillna(100.0)
+    out["tier"] = tier_of(out["followers"])
+    out["posts_considered"] = n_posts.astype("int64")
+    return out[PROFILE_COLUMNS]
+
+
+def campaign_components(
+    posts: pd.DataFrame, campaign: Campaign, as_of: dt.date, window_days: int = WINDOW_DAYS
+) -> pd.DataFrame:
+    """relevance and advocacy per person_id for one campaign. `posts` are the
+    window's posts with `folded` text and `engagement`."""
+    start, end = window_bounds(as_of, window_days)
+    if campaign.start:
+        start = max(start, pd.Timestamp(campaign.start, tz="UTC"))
+    if campaign.end:
+        end = min(end, pd.Timestamp(campaign.end + dt.timedelta(days=1), tz="UTC"))
+    posts = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
+
+    age_days = (
+        window_bounds(as_of, window_days)[1] - posts["posted_at"]
+    ).dt.total_seconds() / 86400
+    weight = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
+    on_topic = matches(posts["folded"], terms_pattern(campaign.keywords, campaign.hashtags))
+    brand = matches(posts["folded"], brand_pattern(campaign.brand_handles, campaign.brand_domains))
+    brand |= matches(posts["url"].fillna("").str.lower(), brand_pattern((), campaign.brand_domains))
+
+    person = posts["person_id"]
+    weighted_on = (weight * on_topic).groupby(person).sum()
+    weighted_all = weight.groupby(person).sum()
+    share = weighted_on / (weighted_all + RELEVANCE_PRIOR_POSTS)
+    volume = 1 - np.exp(-weighted_on / RELEVANCE_VOLUME_POSTS)
+    relevance = 100 * (0.6 * share + 0.4 * volume)
+
+    brand_posts = brand.groupby(person).sum()
+    brand_engagement = (
+        (posts["engagement"] + CLICK_WEIGHT * posts["clicks"].fillna(0))
+        .where(brand, 0)
+        .groupby(person)
+        .sum()
+    )
+    advocacy = 100 * (
+        0.5 * (1 - np.exp(-brand_posts / ADVOCACY_VOLUME_POSTS))
+        + 0.5
+        * np.clip(
+            np.log10(1 + brand_engagement.astype(float)) / np.log10(ADVOCACY_FULL_ENGAGEMENT), 0, 1
+        )
+    )
+    return pd.DataFrame({"relevance": relevance, "advocacy": advocacy})
+
+
+def combine(components: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
+    """Final score: the weighted mix of profile components (and advocacy), scaled by
+    the relevance and credibility factors. `weights` are the role's weights."""
+    mix = [c for c in MIX_WEIGHTS if weights.get(c, 0) > 0 and components[c].notna().any()]
+    total = sum(weights[c] for c in mix)
+    base = sum(weights[c] * components[c].fillna(0) for c in mix) / total if total else 0.0
+    relevance_factor = (
+        1 - weights["relevance"] + weights["relevance"] * components["relevance"] / 100
+    )
+    credibility_factor = (
+        1 - weights["credibility"] + weights["credibility"] * components["credibility"] / 100
+    )
+    return base * relevance_factor * credibility_factor
+
+
+def score_campaigns(
+    posts: pd.DataFrame,
+    accounts: pd.DataFrame,
+    people: pd.DataFrame,
+    campaigns: list[Campaign],
+    as_of: dt.date,
+    window_days: int = WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Scores of every consenting person for every campaign on `as_of`, with the
+    influence_scores columns (run_id left empty for the publisher to stamp).
+
+    posts: attributed posts (person_id, platform, handle, posted_at, text, url, counts,
+    is_sponsored); accounts: follower snapshots with person_id; people: person_id,
+    display_name, role."""
+    start, end = window_bounds(as_of, window_days)
+    window = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
+    counts = window[["likes", "comments", "shares"]].astype("float64").fillna(0)
+    window = window.assign(engagement=counts.sum(axis=1), folded=fold_series(window["text"]))
+
+    profile = profile_components(window, accounts, people, as_of, window_days)
+    base = people.set_index("person_id")[["display_name", "role"]].join(profile)
+    frames = []
+    for campaign in campaigns:
+        topical = campaign_components(window, campaign, as_of, window_days)
+        frame = base.join(topical)
+        frame["relevance"] = frame["relevance"].fillna(0.0)
+        frame["advocacy"] = frame["advocacy"].fillna(0.0).where(frame["role"] == "ambassador")
+        frame["score"] = np.nan
+        for role, role_weights in DEFAULT_WEIGHTS.items():
+            weights = {**role_weights, **campaign.weights}
+            if role != "ambassador":
+                weights["advocacy"] = 0.0
+            is_role = frame["role"] == role
+            frame.loc[is_role, "score"] = combine(frame[is_role], weights)
+        frames.append(frame.assign(campaign_id=campaign.id))
+    scores = pd.concat(frames).reset_index()
+    return finalise(scores, as_of)
+
+
+def finalise(scores: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Round, rank within (campaign, role) and order as the influence_scores table."""
+    numeric = [
+        "score",
+        "reach",
+        "resonance",
+        "relevance",
+        "credibility",
+        "activity",
+        "audience_quality",
+        "advocacy",
+    ]
+    scores[numeric] = scores[numeric].astype("float64").clip(0, 100).round(2)
+    scores["sponsored_share"] = scores["sponsored_share"].astype("float64").round(4)
+    scores = scores.sort_values(
+        ["campaign_id", "role", "score", "person_id"],
+        ascending=[True, True, False, True],
+        kind="stable",
+    )
+    scores["rank"] = scores.groupby(["campaign_id", "role"]).cumcount().add(1).astype("Int64")
+    scores["as_of_date"] = pd.Timestamp(as_of)
+    scores["run_id"] = ""
+    scores["posts_considered"] = scores["posts_considered"].astype("Int64")
+    return scores[SCORES.columns].astype(SCORES.dtypes).reset_index(drop=True)
+
+
+__all__ = ["DEFAULT_WEIGHTS", "FACTOR_WEIGHTS", "score_campaigns"]

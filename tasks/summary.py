@@ -1,0 +1,91 @@
+"""What a run did, for pipeline_runs, the Prefect artifact and the terminal."""
+
+from __future__ import annotations
+
+import pandas as pd
+from virage.tasks.people import SKIP_REASONS
+from virage.tasks.validate import QUARANTINE_COLUMNS
+
+
+def quarantine_records(rejected_files: pd.DataFrame, *rejected_rows: pd.DataFrame) -> pd.DataFrame:
+    """One frame of quarantine records: whole files (no row number) and rows."""
+    files = rejected_files.assign(row_number=pd.NA, excerpt=pd.NA)
+    parts = [p[QUARANTINE_COLUMNS] for p in (files, *rejected_rows) if not p.empty]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in QUARANTINE_COLUMNS})
+    return pd.concat(parts, ignore_index=True)
+
+
+def build_summary(
+    *,
+    files: pd.DataFrame,
+    files_loaded: int,
+    quarantined: pd.DataFrame,
+    rows_read: int,
+    skipped: dict[str, int],
+    superseded: int,
+    people_scored: int,
+    campaigns: list[str],
+    expectations: list[dict],
+) -> dict:
+    """The run's counts as plain JSON-ready values."""
+    whole_files = quarantined["row_number"].isna()
+    return {
+        "files_seen": len(files),
+        "files_loaded": files_loaded,
+        "files_quarantined": int(whole_files.sum()),
+        "rows_read": rows_read,
+        "rows_quarantined": int((~whole_files).sum()),
+        "quarantined_by_rule": {
+            str(k): int(v) for k, v in quarantined["rule"].value_counts().sort_index().items()
+        },
+        "rows_superseded": superseded,
+        "rows_skipped": sum(skipped.values()),
+        "skipped_by_reason": dict(sorted(skipped.items())),
+        "people_scored": people_scored,
+        "campaigns": campaigns,
+        "expectations_failed": [e for e in expectations if not e["success"]],
+        "expectations_run": len(expectations),
+    }
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """The summary as short sentences, for the terminal and the markdown artifact."""
+    lines = [
+        f"files: {summary['files_seen']} seen, {summary['files_loaded']} loaded, "
+        f"{summary['files_quarantined']} quarantined",
+        f"rows: {summary['rows_read']} read, {summary['rows_quarantined']} quarantined, "
+        f"{summary['rows_superseded']} superseded by a newer copy, "
+        f"{summary['rows_skipped']} skipped for privacy",
+    ]
+    lines += [f"  quarantined ({rule}): {n}" for rule, n in summary["quarantined_by_rule"].items()]
+    lines += [
+        f"  skipped ({SKIP_REASONS.get(reason, reason)}): {n}"
+        for reason, n in summary["skipped_by_reason"].items()
+    ]
+    lines.append(
+        f"expectations: {summary['expectations_run']} run, "
+        f"{len(summary['expectations_failed'])} with unexpected values"
+    )
+    lines += [
+        f"  {e['suite']}: {e['expectation']}({e['column']}): "
+        f"{e['unexpected_count']} of {e['element_count']}"
+        for e in summary["expectations_failed"]
+    ]
+    lines.append(
+        f"scored: {summary['people_scored']} people x {len(summary['campaigns'])} "
+        f"campaign(s) ({', '.join(summary['campaigns'])})"
+    )
+    if "posts_written" in summary:
+        lines.append(
+            f"published: {summary['posts_written']} posts, "
+            f"{summary['scores_published']} scores; purged "
+            f"{summary['posts_purged']} posts and {summary['scores_purged']} scores "
+            "of people no longer consenting"
+        )
+    return lines
+
+
+def summary_markdown(summary: dict) -> str:
+    head = f"# virage nightly run {summary.get('run_id', '')}\n\nas of {summary.get('as_of')}\n\n"
+    return head + "\n".join(f"- {line.strip()}" for line in summary_lines(summary)) + "\n"

@@ -1,0 +1,105 @@
+"""Text matching for French and English: accent- and case-insensitive, whole words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import pandas as pd
+
+# Disclosure markers (folded: no accents, lower case). Sources: FTC endorsement guides
+# (#ad, #sponsored), French law n°2023-451 art. 5 ("publicité", "collaboration
+# commerciale"), and common platform labels. See docs/scoring.md.
+SPONSORED_HASHTAGS = (
+    "ad",
+    "ads",
+    "sponsored",
+    "sponsorise",
+    "sponsorisee",
+    "partenariat",
+    "partenariatremunere",
+    "collab",
+    "collaborationcommerciale",
+    "publicite",
+    "paidpartnership",
+    "gifted",
+)
+SPONSORED_PHRASES = (
+    "paid partnership",
+    "sponsored by",
+    "partenariat remunere",
+    "en partenariat avec",
+    "collaboration commerciale",
+    "sponsorise par",
+    "sponsorisee par",
+    "offert par",
+)
+# "Publicité" counts only as a label (start of text or in brackets), not as a word in
+# a sentence about advertising.
+_PUBLICITE_LABEL = r"(?:^\W*publicite\b|[\[(]\s*publicite\s*[\])])"
+
+
+def fold(value: str) -> str:
+    """One string without accents, in lower case (œ and æ spelled out)."""
+    value = value.lower().replace("œ", "oe").replace("æ", "ae")
+    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+
+
+def fold_series(texts: pd.Series) -> pd.Series:
+    """`fold` over a whole column; missing text becomes the empty string."""
+    lowered = texts.fillna("").astype("str").str.lower()
+    lowered = lowered.str.replace("œ", "oe", regex=False).str.replace("æ", "ae", regex=False)
+    return lowered.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+
+
+def _term(term: str) -> str:
+    words = fold(term).strip().split()
+    return r"\s+".join(re.escape(w) for w in words)
+
+
+def terms_pattern(keywords: Iterable[str] = (), hashtags: Iterable[str] = ()) -> str | None:
+    """A regex matching any keyword as whole words (an s or x plural allowed) or any
+    hashtag, over folded text; None when there is nothing to match."""
+    alternatives = []
+    words = [_term(k) for k in keywords if fold(k).strip()]
+    if words:
+        alternatives.append(r"(?<!\w)(?:" + "|".join(words) + r")(?:s|x)?(?!\w)")
+    tags = [_term(h.lstrip("#")) for h in hashtags if fold(h).strip("# ")]
+    if tags:
+        alternatives.append(r"#(?:" + "|".join(tags) + r")(?!\w)")
+    return "|".join(alternatives) if alternatives else None
+
+
+def brand_pattern(handles: Iterable[str] = (), domains: Iterable[str] = ()) -> str | None:
+    """A regex matching a mention of any brand handle or a link to any brand domain
+    (subdomains included), over folded text or lower-case URLs."""
+    alternatives = []
+    names = [re.escape(fold(h).strip().lstrip("@")) for h in handles if h.strip("@ ")]
+    if names:
+        alternatives.append(r"(?<![\w@])@(?:" + "|".join(names) + r")(?!\w)")
+    hosts = [re.escape(fold(d).strip().removeprefix("www.")) for d in domains if d.strip()]
+    if hosts:
+        alternatives.append(r"(?<![\w.-])(?:[a-z0-9-]+\.)*(?:" + "|".join(hosts) + r")(?![\w-])")
+    return "|".join(alternatives) if alternatives else None
+
+
+def matches(folded: pd.Series, pattern: str | None) -> pd.Series:
+    """Whether each folded text matches `pattern` (all False when there is none)."""
+    if pattern is None:
+        return pd.Series(False, index=folded.index)
+    return folded.str.contains(pattern, regex=True)
+
+
+SPONSORED_PATTERN = "|".join(
+    [
+        r"#(?:" + "|".join(SPONSORED_HASHTAGS) + r")(?!\w)",
+        r"(?<!\w)(?:" + "|".join(re.escape(p) for p in SPONSORED_PHRASES) + r")(?!\w)",
+        _PUBLICITE_LABEL,
+    ]
+)
+
+
+def is_sponsored_text(folded: pd.Series) -> pd.Series:
+    """Whether each folded text carries a paid-partnership disclosure."""
+    return folded.str.contains(SPONSORED_PATTERN, regex=True)

@@ -1,0 +1,181 @@
+"""Validation: raw text columns in, typed canonical rows out, broken rows quarantined.
+
+The row rules come from the field definitions in schemas/fields.py; Great
+Expectations runs the suite derived from the same definitions over the typed frame
+and keeps the record of what was checked (GX's own unexpected-row lists are capped,
+so the quarantine mask itself is computed here in pandas).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+
+import pandas as pd
+from virage.schemas.expectations import expectations_for
+from virage.schemas.fields import PLATFORM_ALIASES, Field, Frame
+
+QUARANTINE_COLUMNS = ["source_file", "row_number", "rule", "detail", "excerpt"]
+"""Columns of a run's quarantine records before the run id and time are stamped."""
+
+_OFFSET_AT_END = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
+_EXCERPT_CHARS = 200
+
+
+@dataclass
+class Checked:
+    """A validated frame: rows that passed, typed; rows that did not, explained."""
+
+    clean: pd.DataFrame
+    rejected: pd.DataFrame
+    expectations: list[dict] = field(default_factory=list)
+
+
+def normalise_handle(handles: pd.Series) -> pd.Series:
+    """Handles compare case-insensitively and without a leading @."""
+    return handles.str.strip().str.lstrip("@").str.lower()
+
+
+def normalise_platform(platforms: pd.Series) -> pd.Series:
+    lowered = platforms.str.strip().str.lower()
+    return lowered.replace(PLATFORM_ALIASES)
+
+
+_NORMALISERS = {"platform": normalise_platform, "handle": normalise_handle}
+
+
+def _quoted(values: pd.Series) -> pd.Series:
+    return "'" + values.str.slice(0, 40) + "'"
+
+
+def _convert(
+    f: Field, text: pd.Series, empty: pd.Series
+) -> tuple[pd.Series, pd.Series, str, pd.Series]:
+    """Typed values, mask of values that are present but malformed, rule, detail."""
+    present = text.mask(empty)
+    if f.dtype == "Int64":
+        number = pd.to_numeric(present, errors="coerce")
+        malformed = ~empty & (number.isna() | (number % 1 != 0))
+        below = number < (f.min_value if f.min_value is not None else float("-inf"))
+        bad = malformed | (~empty & below)
+        # Negative counts stay in the typed frame so the GX record sees them.
+        typed = number.where(~malformed).astype("Float64").round().astype("Int64")
+        detail = f.name + " is " + _quoted(text) + "; counts must be whole numbers >= 0"
+        return typed, bad, "bad_count", detail
+    if f.dtype.startswith("datetime64") and "UTC" in f.dtype:
+        parsed = pd.to_datetime(present, utc=True, format="ISO8601", errors="coerce")
+        bad = ~empty & (parsed.isna() | ~text.str.contains(_OFFSET_AT_END, regex=True))
+        detail = (
+            f.name
+            + " is "
+            + _quoted(text)
+            + "; expected ISO 8601 with a UTC offset, e.g. 2026-06-20T09:00:00+02:00"
+        )
+        return parsed.where(~bad).astype(f.dtype), bad, "bad_timestamp", detail
+    if f.dtype.startswith("datetime64"):
+        parsed = pd.to_datetime(present, format="%Y-%m-%d", errors="coerce")
+        bad = ~empty & parsed.isna()
+        detail = f.name + " is " + _quoted(text) + "; expected a date like 2026-06-20"
+        return parsed.astype(f.dtype), bad, "bad_date", detail
+    if f.dtype == "bool":
+        lowered = text.str.lower()
+        bad = ~empty & ~lowered.isin(["true", "false"])
+        typed = lowered.eq("true").astype("boolean").mask(empty | bad)
+        detail = f.name + " is " + _quoted(text) + "; expected true or false"
+        return typed, bad, "bad_boolean", detail
+    normalise = _NORMALISERS.get(f.name)
+    typed = normalise(present) if normalise else present
+    if f.allowed:
+        bad = ~empty & ~typed.isin(f.allowed)
+        detail = f.name + " is " + _quoted(text) + "; expected one of " + ", ".join(f.allowed)
+        return typed, bad, f"unknown_{f.name}", detail
+    return typed, pd.Series(False, index=text.index), "", text
+
+
+def canonicalise(raw: pd.DataFrame, frame: Frame) -> Checked:
+    """Type the frame's columns found in `raw` (text columns plus `source_file` and
+    `row_number`) and quarantine each row that breaks a rule, naming the first rule it
+    breaks in field order. Other columns of `raw` pass through untouched."""
+    rule = pd.Series(pd.NA, index=raw.index, dtype="object")
+    detail = pd.Series(pd.NA, index=raw.index, dtype="object")
+
+    def flag(mask: pd.Series, name: str, text: pd.Series | str) -> None:
+        new = mask & rule.isna()
+        if new.any():
+            rule[new] = name
+            detail[new] = text[new] if isinstance(text, pd.Series) else text
+
+    typed = raw.copy()
+    fields = [f for f in frame.fields if f.name in raw.columns]
+    for f in fields:
+        text = raw[f.name].fillna("").astype("str").str.strip()
+        empty = text.eq("")
+        if not f.nullable:
+            flag(empty, "missing_value", f"{f.name} is empty; every {frame.name} row needs it")
+        values, bad, bad_rule, bad_detail = _convert(f, text, empty)
+        flag(bad, bad_rule, bad_detail)
+        typed[f.name] = values
+
+    rejected_mask = rule.notna()
+    expectations = run_expectations(typed[[f.name for f in fields]], frame)
+    rejected = raw.loc[rejected_mask, ["source_file", "row_number"]].assign(
+        rule=rule[rejected_mask].astype("str"),
+        detail=detail[rejected_mask].astype("str"),
+        excerpt=_excerpt(raw.loc[rejected_mask, [f.name for f in fields]]),
+    )
+    return Checked(
+        typed.loc[~rejected_mask].reset_index(drop=True),
+        rejected.reset_index(drop=True),
+        expectations,
+    )
+
+
+def _excerpt(rows: pd.DataFrame) -> pd.Series:
+    if rows.empty:
+        return pd.Series([], dtype="str", index=rows.index)
+    return rows.fillna("").astype("str").agg(",".join, axis=1).str.slice(0, _EXCERPT_CHARS)
+
+
+def run_expectations(typed: pd.DataFrame, frame: Frame) -> list[dict]:
+    """Run the frame's expectation suite over `typed` with Great Expectations and
+    return one plain record per expectation (type, column, success, counts)."""
+    suite_config = expectations_for(frame, list(typed.columns))
+    if typed.empty or not suite_config:
+        return []
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx  # slow import: only when validating
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (
+        context.data_sources.add_pandas(f"{frame.name}_source")
+        .add_dataframe_asset(frame.name)
+        .add_batch_definition_whole_dataframe("whole")
+    )
+    suite = gx.ExpectationSuite(name=f"{frame.name}_suite")
+    for item in suite_config:
+        suite.add_expectation_configuration(
+            ExpectationConfiguration(type=item["type"], kwargs=item["kwargs"])
+        )
+    suite = context.suites.add(suite)
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{frame.name}_validation", data=batch, suite=suite)
+    )
+    result = definition.run(batch_parameters={"dataframe": typed}, result_format="BASIC")
+    return [
+        {
+            "suite": suite.name,
+            "expectation": r.expectation_config.type,
+            "column": r.expectation_config.kwargs.get("column"),
+            "success": bool(r.success),
+            "element_count": int(r.result.get("element_count", 0) or 0),
+            "unexpected_count": int(r.result.get("unexpected_count", 0) or 0),
+        }
+        for r in result.results
+    ]

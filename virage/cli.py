@@ -1,0 +1,179 @@
+"""The `virage` command: run the nightly flow once, print the leaderboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from virage.errors import ConfigError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Score brand ambassadors and influencers per campaign.",
+)
+
+# Quiet, offline-friendly defaults for Prefect and Great Expectations; set before
+# either is imported. An operator's own settings win.
+_QUIET_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # The first run on a machine migrates Prefect's database before its temporary
+    # server answers; the default 20 s is not always enough on a small machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+
+
+class Role(StrEnum):
+    ambassador = "ambassador"
+    influencer = "influencer"
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+LandingOpt = Annotated[
+    str | None,
+    typer.Option("--landing", help="Landing folder [default: $VIRAGE_LANDING or ./landing]"),
+]
+WarehouseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--warehouse",
+        help="SQLAlchemy URL [default: $VIRAGE_WAREHOUSE_URL or sqlite:///warehouse.db]",
+    ),
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"virage: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def run(
+    landing: LandingOpt = None,
+    warehouse: WarehouseOpt = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day to score [default: yesterday]"),
+    ] = None,
+) -> None:
+    """Run the nightly flow once, in this process."""
+    for name, value in _QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from virage.flows.nightly import landing_dir
+    from virage.tasks.landing import load_landing
+    from virage.warehouse import open_warehouse
+
+    try:  # fail fast, before Prefect starts, on anything that makes the run pointless
+        load_landing(landing_dir(landing))
+        open_warehouse(warehouse)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+    from virage.flows.nightly import nightly_scores
+    from virage.tasks.summary import summary_lines
+
+    try:
+        summary = nightly_scores(
+            landing=landing, warehouse_url=warehouse, as_of=as_of.date() if as_of else None
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except Exception as exc:  # the flow run's log has the details
+        raise _fail(f"the run failed: {type(exc).__name__}: {exc}", 1) from None
+    typer.echo(
+        f"virage run {summary['run_id']} as of {summary['as_of']} into "
+        f"{summary['warehouse']}: completed"
+    )
+    for line in summary_lines(summary):
+        typer.echo(f"  {line}")
+    typer.echo("Leaderboard: virage scores" + (f" --warehouse {warehouse}" if warehouse else ""))
+
+
+@app.command()
+def scores(
+    warehouse: WarehouseOpt = None,
+    campaign: Annotated[str | None, typer.Option(help="Only this campaign id")] = None,
+    role: Annotated[Role | None, typer.Option(help="Only ambassadors or influencers")] = None,
+    top: Annotated[int | None, typer.Option(min=1, help="Best N per campaign and role")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
+) -> None:
+    """Print the current leaderboard (latest day) from the warehouse."""
+    from virage.leaderboard import read_leaderboard
+    from virage.warehouse import open_warehouse
+
+    try:
+        board = read_leaderboard(
+            open_warehouse(warehouse), campaign, role.value if role else None, top
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    if fmt is Format.csv:
+        board.to_csv(sys.stdout, index=False)
+    elif fmt is Format.json:
+        typer.echo(
+            json.dumps(
+                json.loads(board.to_json(orient="records", date_format="iso")),
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    elif board.empty:
+        typer.echo("No scores yet: run `virage run` first.")
+    else:
+        _print_table(board)
+
+
+def _print_table(board) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    shown = [
+        "rank",
+        "display_name",
+        "score",
+        "tier",
+        "reach",
+        "resonance",
+        "relevance",
+        "credibility",
+        "activity",
+        "audience_quality",
+        "advocacy",
+        "posts_considered",
+    ]
+    for (campaign_id, role), group in board.groupby(["campaign_id", "role"], sort=True):
+        table = Table(
+            title=f"{campaign_id}: {role}s, as of {group['as_of_date'].iloc[0]}",
+            title_justify="left",
+        )
+        for name in shown:
+            table.add_column(
+                name.replace("_", " "),
+                justify="left" if name in ("display_name", "tier") else "right",
+            )
+        for row in group[shown].itertuples(index=False):
+            table.add_row(
+                *(
+                    "-" if v is None or v != v else f"{v:.1f}" if isinstance(v, float) else str(v)
+                    for v in row
+                )
+            )
+        console.print(table)
+
+
+if __name__ == "__main__":
+    app()

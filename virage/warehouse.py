@@ -1,0 +1,122 @@
+"""Warehouse connection and the dialect-specific fast paths, in one place.
+
+Any SQLAlchemy URL works; SQLite (embedded default) and PostgreSQL (production)
+get their fast bulk paths: batched executemany in one transaction with WAL mode,
+and COPY through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+
+import pandas as pd
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from virage.errors import ConfigError
+from virage.schemas.warehouse import create_schema
+
+DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse.db"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The URL given, else VIRAGE_WAREHOUSE_URL, else ./warehouse.db."""
+    return url or os.environ.get("VIRAGE_WAREHOUSE_URL") or DEFAULT_WAREHOUSE_URL
+
+
+def redact(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r":[^:@/]*@", ":***@", url)
+
+
+@lru_cache(maxsize=8)
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; PostgreSQL URLs use psycopg 3, SQLite files WAL mode."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            f"warehouse URL {redact(url)!r} is not a database URL, e.g. "
+            "sqlite:///warehouse.db or postgresql://user@host/db"
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        engine = create_engine(parsed)
+    except (ArgumentError, ImportError) as exc:
+        raise ConfigError(f"cannot use warehouse {redact(url)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets BI readers read while the nightly run writes; busy_timeout makes a
+    # second writer wait instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def open_warehouse(url: str | None = None) -> Engine:
+    """Connect, create missing tables and views, and return the engine. Raises
+    ConfigError with one line when the warehouse cannot be reached."""
+    resolved = resolve_url(url)
+    engine = make_engine(resolved)
+    try:
+        with engine.begin() as conn:
+            create_schema(conn)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0]
+        raise ConfigError(f"cannot reach warehouse {redact(resolved)}: {reason}") from None
+    return engine
+
+
+def _column_values(frame: pd.DataFrame, table: Table, dialect: str) -> list[list]:
+    columns = []
+    for column in table.columns:
+        series = frame[column.name]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            series = series.dt.tz_convert("UTC").dt.strftime(
+                "%Y-%m-%d %H:%M:%S.%f" + ("+00:00" if dialect == "postgresql" else "")
+            )
+        elif pd.api.types.is_datetime64_dtype(series.dtype):
+            series = series.dt.strftime("%Y-%m-%d")
+        columns.append(series.astype(object).where(series.notna(), None).tolist())
+    return columns
+
+
+def bulk_insert(
+    conn: Connection, table: Table, frame: pd.DataFrame, into: str | None = None
+) -> int:
+    """Insert every row of `frame` (the table's columns) into `table`, or into the
+    table named `into` with the same columns, inside the caller's transaction."""
+    if frame.empty:
+        return 0
+    dialect = conn.dialect.name
+    quote = conn.dialect.identifier_preparer.quote
+    target = quote(into or table.name)
+    names = ", ".join(quote(c.name) for c in table.columns)
+    rows = list(zip(*_column_values(frame, table, dialect), strict=True))
+    if dialect == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif dialect == "sqlite":
+        marks = ", ".join("?" * len(table.columns))
+        conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
+    else:  # any other SQLAlchemy dialect: portable, slower
+        clause = sql_table(into or table.name, *(sql_column(c.name) for c in table.columns))
+        values = frame[[c.name for c in table.columns]].astype(object)
+        conn.execute(clause.insert(), values.where(values.notna(), None).to_dict("records"))
+    return len(rows)

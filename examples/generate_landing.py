@@ -415,7 +415,6 @@ def posts_of(person: dict, rng: np.random.Generator) -> list[dict]:
         impressions = (
             int(followers * rng.uniform(0.1, 0.5)) if platform in ("linkedin", "x") else None
         )
-        url = f"https://{DOMAIN}/{topic}" if is_brand and "https://" in text else ""
         rows.append(
             {
                 "platform": platform,
@@ -423,7 +422,7 @@ def posts_of(person: dict, rng: np.random.Generator) -> list[dict]:
                 "post_id": f"{person['person_id']}-{platform}-{k:04d}",
                 "posted_at": when.tz_convert("Europe/Paris"),
                 "text": text,
-                "url": url or f"https://{platform}.example/{person['handles'][platform]}/{k}",
+                "url": f"https://{platform}.example/{person['handles'][platform]}/{k}",
                 "impressions": impressions,
                 "likes": likes,
                 "comments": int(likes * rng.uniform(0.01, 0.08)),

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from virage.tasks import steps
+from virage.tasks.landing import landing_dir
 from virage.tasks.summary import summary_markdown
 
 from virage.warehouse import redact, resolve_url
-
-
-def landing_dir(landing: str | None = None) -> str:
-    """The folder given, else VIRAGE_LANDING, else ./landing."""
-    return landing or os.environ.get("VIRAGE_LANDING") or "landing"
 
 
 def yesterday() -> dt.date:

@@ -8,6 +8,7 @@ not scored.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,11 @@ class Campaign(BaseModel):
         return weights
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> Campaign:
+    def _scorable(self) -> Campaign:
+        if not any(k.strip() for k in self.keywords) and not any(
+            h.strip("# ") for h in self.hashtags
+        ):
+            raise ValueError("needs at least one keyword or hashtag: relevance is topical")
         if self.start and self.end and self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
         return self
@@ -98,6 +103,11 @@ class Landing:
     @property
     def exports(self) -> Path:
         return self.root / EXPORTS_DIR
+
+
+def landing_dir(landing: str | None = None) -> str:
+    """The folder given, else VIRAGE_LANDING, else ./landing."""
+    return landing or os.environ.get("VIRAGE_LANDING") or "landing"
 
 
 def load_landing(root: str | Path) -> Landing:
@@ -165,7 +175,9 @@ def read_roster(path: Path) -> Roster:
     raw["display_name"] = raw["display_name"].where(
         raw["display_name"].str.strip() != "", raw["person_id"]
     )
-    checked = canonicalise(raw, ROSTER)
+    # No GX record here: the roster is read before every run starts, to fail fast on
+    # configuration errors, and GX's import alone takes seconds.
+    checked = canonicalise(raw, ROSTER, record=False)
     rows = checked.clean
     duplicate = rows["person_id"].duplicated()
     rejected = pd.concat(

@@ -114,7 +114,7 @@ def _account_quality(
 
     # Follower jumps not matched by engagement (bought followers).
     in_window = accounts[
-        (accounts["snapshot_date"] > start.tz_localize(None))
+        (accounts["snapshot_date"] >= start.tz_localize(None))
         & (accounts["snapshot_date"] <= pd.Timestamp(as_of))
     ]
     snaps = in_window.sort_values([*key, "snapshot_date"])
@@ -130,7 +130,8 @@ def _account_quality(
         after = around["posted_at"].dt.tz_localize(None) >= around["snapshot_date"]
         medians = around.assign(after=after).groupby([*key, "after"])["engagement"].median()
         medians = medians.unstack("after").reindex(columns=[False, True])
-        lift = medians[True] / medians[False].replace(0, np.nan)
+        # +1 keeps a silent "before" (median 0) comparable instead of undefined.
+        lift = (medians[True] + 1) / (medians[False] + 1)
         growth = biggest.set_index(key)["growth"].reindex(lift.index)
         unmatched = lift < 1 + growth / 2
         jump_factor.loc[unmatched[unmatched].index] = JUMP_PENALTY
@@ -151,7 +152,8 @@ def profile_components(
     key = ["platform", "handle"]
     followers = latest_followers(accounts, as_of)
     posts = posts.merge(followers[[*key, "followers"]], on=key, how="left")
-    er = posts["engagement"] / posts["followers"].where(posts["followers"] > 0)
+    # ER as HypeAuditor defines it, so that it compares with their tier medians.
+    er = posts["reactions"] / posts["followers"].where(posts["followers"] > 0)
     posts["er_ratio"] = er / tier_median_er(posts["followers"])
 
     quality = _account_quality(posts, accounts, followers, start, as_of).rename("quality")
@@ -224,13 +226,12 @@ def campaign_components(
         end = min(end, pd.Timestamp(campaign.end + dt.timedelta(days=1), tz="UTC"))
     posts = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
 
-    age_days = (
-        window_bounds(as_of, window_days)[1] - posts["posted_at"]
-    ).dt.total_seconds() / 86400
+    # Recency counts back from the end of what is scored, so a finished campaign's
+    # relevance stays put night after night.
+    age_days = (end - posts["posted_at"]).dt.total_seconds() / 86400
     weight = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
     on_topic = matches(posts["folded"], terms_pattern(campaign.keywords, campaign.hashtags))
     brand = matches(posts["folded"], brand_pattern(campaign.brand_handles, campaign.brand_domains))
-    brand |= matches(posts["url"].fillna("").str.lower(), brand_pattern((), campaign.brand_domains))
 
     person = posts["person_id"]
     weighted_on = (weight * on_topic).groupby(person).sum()
@@ -288,7 +289,11 @@ def score_campaigns(
     start, end = window_bounds(as_of, window_days)
     window = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
     counts = window[["likes", "comments", "shares"]].astype("float64").fillna(0)
-    window = window.assign(engagement=counts.sum(axis=1), folded=fold_series(window["text"]))
+    window = window.assign(
+        reactions=counts["likes"] + counts["comments"],
+        engagement=counts.sum(axis=1),
+        folded=fold_series(window["text"]),
+    )
 
     profile = profile_components(window, accounts, people, as_of, window_days)
     base = people.set_index("person_id")[["display_name", "role"]].join(profile)

@@ -42,30 +42,34 @@ _PUBLICITE_LABEL = r"(?:^\W*publicite\b|[\[(]\s*publicite\s*[\])])"
 
 def fold(value: str) -> str:
     """One string without accents, in lower case (œ and æ spelled out)."""
-    value = value.lower().replace("œ", "oe").replace("æ", "ae")
+    value = value.lower().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
     return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
 
 
 def fold_series(texts: pd.Series) -> pd.Series:
     """`fold` over a whole column; missing text becomes the empty string."""
     lowered = texts.fillna("").astype("str").str.lower()
-    lowered = lowered.str.replace("œ", "oe", regex=False).str.replace("æ", "ae", regex=False)
+    # Ligatures spelled out; the typographic apostrophe kept as one, so that
+    # "l’électrique" still has the word "electrique" in it.
+    for ligature, spelled in (("œ", "oe"), ("æ", "ae"), ("’", "'")):
+        lowered = lowered.str.replace(ligature, spelled, regex=False)
     return lowered.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
 
 
-def _term(term: str) -> str:
+def _term(term: str, plural: str = "") -> str:
     words = fold(term).strip().split()
-    return r"\s+".join(re.escape(w) for w in words)
+    return r"\s+".join(re.escape(w) + plural for w in words)
 
 
 def terms_pattern(keywords: Iterable[str] = (), hashtags: Iterable[str] = ()) -> str | None:
-    """A regex matching any keyword as whole words (an s or x plural allowed) or any
+    """A regex matching any keyword as whole words (each word may take an s or x
+    plural, so "vélo électrique" finds "vélos électriques") or any
     hashtag, over folded text; None when there is nothing to match."""
     alternatives = []
-    words = [_term(k) for k in keywords if fold(k).strip()]
+    words = [_term(k, plural=r"(?:s|x)?") for k in keywords if fold(k).strip()]
     if words:
-        alternatives.append(r"(?<!\w)(?:" + "|".join(words) + r")(?:s|x)?(?!\w)")
-    tags = [_term(h.lstrip("#")) for h in hashtags if fold(h).strip("# ")]
+        alternatives.append(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+    tags = [_term(h.strip().lstrip("#")) for h in hashtags if fold(h).strip("# ")]
     if tags:
         alternatives.append(r"#(?:" + "|".join(tags) + r")(?!\w)")
     return "|".join(alternatives) if alternatives else None
@@ -73,14 +77,17 @@ def terms_pattern(keywords: Iterable[str] = (), hashtags: Iterable[str] = ()) ->
 
 def brand_pattern(handles: Iterable[str] = (), domains: Iterable[str] = ()) -> str | None:
     """A regex matching a mention of any brand handle or a link to any brand domain
-    (subdomains included), over folded text or lower-case URLs."""
+    (subdomains included, e-mail addresses and look-alike hosts such as
+    brand.example.evil.com not), over folded text."""
     alternatives = []
     names = [re.escape(fold(h).strip().lstrip("@")) for h in handles if h.strip("@ ")]
     if names:
         alternatives.append(r"(?<![\w@])@(?:" + "|".join(names) + r")(?!\w)")
     hosts = [re.escape(fold(d).strip().removeprefix("www.")) for d in domains if d.strip()]
     if hosts:
-        alternatives.append(r"(?<![\w.-])(?:[a-z0-9-]+\.)*(?:" + "|".join(hosts) + r")(?![\w-])")
+        alternatives.append(
+            r"(?<![\w.@-])(?:[a-z0-9-]+\.)*(?:" + "|".join(hosts) + r")(?![\w-]|\.[\w-])"
+        )
     return "|".join(alternatives) if alternatives else None
 
 
@@ -91,10 +98,11 @@ def matches(folded: pd.Series, pattern: str | None) -> pd.Series:
     return folded.str.contains(pattern, regex=True)
 
 
-SPONSORED_PATTERN = "|".join(
+# Multi-line: a "Publicité" label may open any line of a post.
+SPONSORED_PATTERN = "(?m)" + "|".join(
     [
         r"#(?:" + "|".join(SPONSORED_HASHTAGS) + r")(?!\w)",
-        r"(?<!\w)(?:" + "|".join(re.escape(p) for p in SPONSORED_PHRASES) + r")(?!\w)",
+        r"(?<!\w)(?:" + "|".join(_term(p) for p in SPONSORED_PHRASES) + r")(?!\w)",
         _PUBLICITE_LABEL,
     ]
 )

@@ -72,8 +72,7 @@ def run(
     """Run the nightly flow once, in this process."""
     for name, value in _QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    from virage.flows.nightly import landing_dir
-    from virage.tasks.landing import load_landing
+    from virage.tasks.landing import landing_dir, load_landing
     from virage.warehouse import open_warehouse
 
     try:  # fail fast, before Prefect starts, on anything that makes the run pointless

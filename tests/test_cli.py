@@ -1,0 +1,122 @@
+"""The `virage` command as a user runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.worlds import AS_OF, PERSONAS
+
+VIRAGE = str(Path(sys.executable).parent / "virage")
+
+
+def virage(
+    *args: str, env: dict | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [VIRAGE, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess, words: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("virage: error:") and words in lines[0], lines[0]
+
+
+def test_missing_landing_folder(tmp_path):
+    result = virage(
+        "run", "--landing", str(tmp_path / "nope"), "--warehouse", f"sqlite:///{tmp_path / 'w.db'}"
+    )
+    assert_one_clear_line(result, "does not exist")
+
+
+def test_landing_from_the_environment_and_missing_roster(tmp_path):
+    (tmp_path / "landing").mkdir()
+    result = virage(
+        "run",
+        "--warehouse",
+        f"sqlite:///{tmp_path / 'w.db'}",
+        env={"VIRAGE_LANDING": str(tmp_path / "landing")},
+    )
+    assert_one_clear_line(result, "roster.csv not found")
+
+
+def test_invalid_campaigns(world, tmp_path):
+    (world / "campaigns.yaml").write_text("campaigns:\n  - id: x\n")
+    result = virage("run", "--landing", str(world), "--warehouse", f"sqlite:///{tmp_path}/w.db")
+    assert_one_clear_line(result, "campaigns.yaml: campaign #1 (x): name: Field required")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://nobody@127.0.0.1:1/none", "notaurl", "sqlite:////nonexistent-dir/deeper/w.db"],
+)
+def test_unreachable_warehouse(world, url):
+    result = virage("run", "--landing", str(world), "--warehouse", url)
+    assert_one_clear_line(result, "warehouse")
+
+
+@pytest.mark.flow
+def test_run_then_scores_in_every_format(prefect_api_url, world, tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    env = {"PREFECT_API_URL": prefect_api_url}
+    run = virage(
+        "run", "--landing", str(world), "--warehouse", url, "--as-of", AS_OF.isoformat(), env=env
+    )
+    assert run.returncode == 0, run.stderr
+    assert f"as of {AS_OF.isoformat()}" in run.stdout
+    assert "files:" in run.stdout and "scored: 5 people x 2 campaign(s)" in run.stdout
+
+    consenting = {p["display_name"] for p in PERSONAS if p["consent"]}
+    table = virage("scores", "--warehouse", url, env={"COLUMNS": "200"})
+    assert table.returncode == 0, table.stderr
+    for name in consenting:
+        assert name in table.stdout
+    assert "Nina Noconsent" not in table.stdout
+    assert "velo: influencers" in table.stdout
+
+    rows = json.loads(virage("scores", "--warehouse", url, "--format", "json").stdout)
+    assert len(rows) == 2 * len(consenting)
+    assert all(0 <= r["score"] <= 100 for r in rows)
+
+    top = list(
+        csv.DictReader(
+            io.StringIO(
+                virage(
+                    "scores",
+                    "--warehouse",
+                    url,
+                    "--format",
+                    "csv",
+                    "--campaign",
+                    "velo",
+                    "--role",
+                    "influencer",
+                    "--top",
+                    "1",
+                ).stdout
+            )
+        )
+    )
+    assert [(r["person_id"], r["rank"]) for r in top] == [("micro", "1")]
+
+
+def test_scores_on_an_empty_warehouse(tmp_path):
+    result = virage("scores", "--warehouse", f"sqlite:///{tmp_path / 'w.db'}")
+    assert result.returncode == 0
+    assert "No scores yet" in result.stdout

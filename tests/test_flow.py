@@ -1,0 +1,125 @@
+"""The nightly-scores flow end to end, through the session's Prefect test server."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+from virage.flows.nightly import nightly_scores
+
+from tests.conftest import SHARED_SAMPLES, skip_or_fail
+from tests.worlds import AS_OF, PERSONAS
+from virage.warehouse import make_engine
+
+pytestmark = pytest.mark.flow
+
+
+def query(url: str, sql: str) -> pd.DataFrame:
+    with make_engine(url).connect() as conn:
+        return pd.DataFrame(conn.execute(text(sql)).mappings().all())
+
+
+def test_nightly_flow_scores_every_consenting_person(prefect_api_url, warehouse, world):
+    bad = world / "exports" / "agency" / "report.posts.csv"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(
+        "platform,handle,post_id,posted_at,text,url,impressions,likes,comments,"
+        "shares,clicks\nx,@micro,z1,2026-11-19T10:00:00Z,ok,,,-5,0,0,\n"
+        "x,@stranger,z2,2026-11-19T10:00:00Z,hello,,,1,0,0,\n",
+        encoding="utf-8",
+    )
+    (world / "exports" / "agency" / "notes.txt").write_text("not an export")
+
+    summary = nightly_scores(landing=str(world), warehouse_url=warehouse, as_of=AS_OF)
+
+    assert summary["files_quarantined"] == 1
+    assert summary["rows_quarantined"] == 1
+    assert summary["quarantined_by_rule"] == {"bad_count": 1, "unrecognised_file": 1}
+    no_consent_posts = next(p["posts"] for p in PERSONAS if not p["consent"])
+    assert summary["skipped_by_reason"] == {"no_consent": no_consent_posts, "unknown_handle": 1}
+
+    current = query(warehouse, "SELECT * FROM current_influence_scores")
+    consenting = {p["person_id"] for p in PERSONAS if p["consent"]}
+    for campaign, group in current.groupby("campaign_id"):
+        assert set(group["person_id"]) == consenting, campaign
+    assert current["score"].between(0, 100).all()
+    assert str(current["as_of_date"].iloc[0]) == AS_OF.isoformat()
+    assert set(current["run_id"]) == {summary["run_id"]}
+
+    stored = query(warehouse, "SELECT DISTINCT person_id FROM posts")
+    assert set(stored["person_id"]) == consenting
+    runs = query(
+        warehouse,
+        "SELECT status, files_seen, rows_loaded, rows_quarantined, rows_skipped FROM pipeline_runs",
+    )
+    assert runs.to_dict("records") == [
+        {
+            "status": "completed",
+            "files_seen": summary["files_seen"],
+            "rows_loaded": summary["posts_written"],
+            "rows_quarantined": 1,
+            "rows_skipped": no_consent_posts + 1,
+        }
+    ]
+    quarantine = query(
+        warehouse, "SELECT source_file, row_number, rule FROM quarantine ORDER BY source_file"
+    )
+    assert quarantine["source_file"].tolist() == [
+        "exports/agency/notes.txt",
+        "exports/agency/report.posts.csv",
+    ]
+
+
+def test_rerunning_a_day_gives_the_same_tables(prefect_api_url, tmp_path, world):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
+    first = query(url, "SELECT * FROM influence_scores ORDER BY campaign_id, person_id")
+    posts = query(url, "SELECT * FROM posts ORDER BY platform, post_id")
+    nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
+    second = query(url, "SELECT * FROM influence_scores ORDER BY campaign_id, person_id")
+    pd.testing.assert_frame_equal(first.drop(columns="run_id"), second.drop(columns="run_id"))
+    pd.testing.assert_frame_equal(
+        posts, query(url, "SELECT * FROM posts ORDER BY platform, post_id")
+    )
+    assert query(url, "SELECT COUNT(*) AS n FROM pipeline_runs")["n"].iloc[0] == 2
+
+
+def test_a_newer_export_updates_metrics_and_withdrawn_consent_purges(
+    prefect_api_url, tmp_path, world
+):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
+    newer = world / "exports" / "zz-refresh.posts.csv"
+    newer.write_text(
+        "platform,handle,post_id,posted_at,text,url,impressions,likes,comments,"
+        "shares,clicks\ninstagram,@MICRO,micro-0,2026-11-20T20:00:00Z,"
+        "refreshed,,,777,1,1,\n",
+        encoding="utf-8",
+    )
+    roster = world / "roster.csv"
+    roster.write_text(
+        roster.read_text().replace(
+            "paid,Paid Promoter,influencer,true", "paid,Paid Promoter,influencer,false"
+        )
+    )
+    nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
+    post = query(url, "SELECT likes, text, source_file FROM posts WHERE post_id = 'micro-0'")
+    assert post.to_dict("records") == [
+        {"likes": 777, "text": "refreshed", "source_file": "exports/zz-refresh.posts.csv"}
+    ]
+    people = set(query(url, "SELECT person_id FROM influence_scores")["person_id"])
+    assert "paid" not in people
+    assert "paid" not in set(query(url, "SELECT person_id FROM posts")["person_id"])
+
+
+def test_native_exports_are_quarantined_not_fatal(prefect_api_url, tmp_path, world):
+    if not SHARED_SAMPLES.is_dir():
+        skip_or_fail(f"real export samples not found at {SHARED_SAMPLES}")
+    shutil.copytree(SHARED_SAMPLES, world / "exports" / "native")
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    summary = nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
+    native = sorted(p for p in SHARED_SAMPLES.rglob("*") if p.is_file())
+    assert summary["files_quarantined"] == len(native) > 0
+    assert summary["people_scored"] == sum(p["consent"] for p in PERSONAS)

@@ -1,0 +1,94 @@
+"""Discovery and parsing of exchange files: path in, raw frame or a rejection out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from virage.schemas.fields import ACCOUNTS, POSTS
+from virage.tasks.ingest import discover_exports, parse_exports, read_exchange_csv
+
+from virage.errors import FileRejected
+
+HEADER = ",".join(POSTS.exchange_header)
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_reads_exchange_posts_with_bom_quotes_and_extra_columns(tmp_path):
+    path = write(
+        tmp_path / "a.posts.csv",
+        "\ufeff" + HEADER + ",is_sponsored,campaign_note\n"
+        'x,@Ana,1,2026-11-01T10:00:00+01:00,"multi\nline, ""quoted""",,,5,1,0,,true,hi\n',
+    )
+    raw = read_exchange_csv(path, POSTS)
+    assert list(raw.columns) == [*POSTS.exchange_header, "is_sponsored", "row_number"]
+    assert raw.loc[0, "text"] == 'multi\nline, "quoted"'
+    assert raw.loc[0, "handle"] == "@Ana"
+    assert raw.loc[0, "row_number"] == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "rule", "words"),
+    [
+        (b"", "empty_file", "empty"),
+        (HEADER + "\n", "empty_file", "no rows"),
+        ("platform,handle,post_id\nx,a,1\n", "missing_columns", "posted_at"),
+        (b"platform,handle\n\xff\xfe\x00bad", "not_utf8", "UTF-8"),
+        (HEADER + '\nx,a,1,2026-11-01T10:00:00Z,"never closed,,,1,1,1,\n', "unreadable_csv", "CSV"),
+    ],
+)
+def test_unusable_files_are_rejected_with_a_reason(tmp_path, content, rule, words):
+    path = write(tmp_path / "bad.posts.csv", content)
+    with pytest.raises(FileRejected) as caught:
+        read_exchange_csv(path, POSTS)
+    assert caught.value.rule == rule
+    assert words in caught.value.detail
+
+
+def test_discovery_orders_by_modification_time_and_flags_unknown_files(tmp_path):
+    exports = tmp_path / "exports"
+    newer = write(exports / "z" / "old-name.posts.csv", HEADER + "\n")
+    older = write(exports / "a" / "new-name.POSTS.csv", HEADER + "\n")
+    write(exports / "b" / "followers.accounts.csv", ",".join(ACCOUNTS.exchange_header) + "\n")
+    write(exports / "b" / "notes.txt", "hello")
+    write(exports / ".hidden" / "x.posts.csv", HEADER + "\n")
+    write(exports / ".DS_Store", "x")
+    os.utime(older, (1_000_000, 1_000_000))
+    os.utime(newer, (2_000_000_000, 2_000_000_000))
+    files = discover_exports(exports, tmp_path)
+    assert files["source_file"].tolist()[0] == "exports/a/new-name.POSTS.csv"
+    assert files["source_file"].tolist()[-1] == "exports/z/old-name.posts.csv"
+    kinds = dict(zip(files["source_file"], files["kind"], strict=True))
+    assert kinds == {
+        "exports/a/new-name.POSTS.csv": "posts",
+        "exports/b/followers.accounts.csv": "accounts",
+        "exports/b/notes.txt": "",
+        "exports/z/old-name.posts.csv": "posts",
+    }
+
+
+def test_parse_goes_on_past_bad_files(tmp_path):
+    exports = tmp_path / "exports"
+    write(exports / "good.posts.csv", HEADER + "\nx,a,1,2026-11-01T10:00:00Z,hi,,,1,0,0,\n")
+    write(exports / "broken.posts.csv", b"\x89PNG\r\n\x1a\n\x00\x00")
+    write(exports / "readme.md", "# not an export")
+    parsed = parse_exports(discover_exports(exports, tmp_path))
+    assert parsed.files_loaded == 1
+    assert len(parsed.frames["posts"]) == 1
+    assert parsed.frames["posts"].loc[0, "source_file"] == "exports/good.posts.csv"
+    rejected = dict(
+        zip(parsed.rejected_files["source_file"], parsed.rejected_files["rule"], strict=True)
+    )
+    assert rejected == {
+        "exports/broken.posts.csv": "not_utf8",
+        "exports/readme.md": "unrecognised_file",
+    }

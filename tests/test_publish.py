@@ -1,0 +1,173 @@
+"""Publishing into a real SQLite file and a real PostgreSQL database."""
+
+from __future__ import annotations
+
+import pandas as pd
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from virage.schemas.fields import POSTS
+from virage.tasks.publish import publish_night, start_run
+from virage.tasks.summary import quarantine_records
+
+from tests.test_scoring import score_world
+from tests.worlds import AS_OF
+from virage.leaderboard import read_leaderboard
+from virage.warehouse import open_warehouse
+
+COUNTS = {
+    "files_seen": 1,
+    "files_loaded": 1,
+    "files_quarantined": 0,
+    "rows_quarantined": 0,
+    "rows_skipped": 0,
+}
+
+
+def some_posts(n: int = 3, likes: int = 5) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "platform": ["x"] * n,
+            "handle": ["ana"] * n,
+            "post_id": [str(i) for i in range(n)],
+            "person_id": ["micro"] * n,
+            "posted_at": pd.date_range("2026-11-01", periods=n, freq="h", tz="UTC"),
+            "text": ["l'été ; DROP TABLE posts; --"] * n,
+            "url": [None] * n,
+            "impressions": [None] * n,
+            "likes": [likes] * n,
+            "comments": [0] * n,
+            "shares": [0] * n,
+            "clicks": [None] * n,
+            "is_sponsored": [False] * n,
+            "source_file": ["exports/a.posts.csv"] * n,
+        }
+    ).astype(POSTS.dtypes)
+
+
+def no_quarantine() -> pd.DataFrame:
+    return quarantine_records(pd.DataFrame(columns=["source_file", "rule", "detail"]))
+
+
+def table(engine, sql: str) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(text(sql)).mappings().all())
+
+
+def publish(engine, run_id, scores, posts, quarantined=None, as_of=AS_OF):
+    start_run(engine, run_id, as_of)
+    return publish_night(
+        engine,
+        run_id,
+        as_of,
+        posts,
+        scores,
+        no_quarantine() if quarantined is None else quarantined,
+        COUNTS,
+    )
+
+
+def test_publish_round_trips_and_reruns_replace_the_day(warehouse, world):
+    engine = open_warehouse(warehouse)
+    scores = score_world(world)
+    first = publish(engine, "run-1", scores, some_posts())
+    assert first["scores_published"] == len(scores)
+    board = read_leaderboard(engine)
+    assert len(board) == len(scores)
+    assert set(board["run_id"]) == {"run-1"}
+    assert board["as_of_date"].iloc[0] == AS_OF
+    stored = table(engine, "SELECT text, posted_at FROM posts ORDER BY post_id")
+    assert stored["text"].iloc[0] == "l'été ; DROP TABLE posts; --"
+
+    publish(engine, "run-2", scores, some_posts(likes=9))
+    again = read_leaderboard(engine)
+    assert len(again) == len(scores)
+    assert set(again["run_id"]) == {"run-2"}
+    pd.testing.assert_frame_equal(board.drop(columns="run_id"), again.drop(columns="run_id"))
+    posts = table(engine, "SELECT likes FROM posts")
+    assert posts["likes"].tolist() == [9, 9, 9]  # newer metrics replaced the old copies
+    runs = table(engine, "SELECT run_id, status, rows_loaded FROM pipeline_runs ORDER BY run_id")
+    assert runs.to_dict("list") == {
+        "run_id": ["run-1", "run-2"],
+        "status": ["completed", "completed"],
+        "rows_loaded": [3, 3],
+    }
+
+
+def test_another_day_adds_history_and_the_view_shows_the_latest(warehouse, world):
+    engine = open_warehouse(warehouse)
+    publish(engine, "day-1", score_world(world), some_posts())
+    later = AS_OF.replace(day=AS_OF.day + 1)
+    publish(engine, "day-2", score_world(world, later), some_posts(), as_of=later)
+    days = table(
+        engine,
+        "SELECT as_of_date, COUNT(*) AS n FROM influence_scores "
+        "GROUP BY as_of_date ORDER BY as_of_date",
+    )
+    assert len(days) == 2 and days["n"].nunique() == 1
+    assert set(read_leaderboard(engine)["as_of_date"]) == {later}
+    current = table(engine, "SELECT COUNT(*) AS n FROM current_influence_scores")
+    assert current["n"].iloc[0] == days["n"].iloc[0]
+
+
+def test_people_no_longer_scored_are_purged_from_every_day(warehouse, world):
+    engine = open_warehouse(warehouse)
+    scores = score_world(world)
+    publish(engine, "before", scores, some_posts())
+    without_micro = scores[scores["person_id"] != "micro"]
+    counts = publish(engine, "after", without_micro, some_posts(0))
+    assert counts["posts_purged"] == 3
+    left = table(engine, "SELECT DISTINCT person_id FROM influence_scores")
+    assert "micro" not in set(left["person_id"])
+    assert table(engine, "SELECT COUNT(*) AS n FROM posts")["n"].iloc[0] == 0
+
+
+def test_a_failed_publish_leaves_the_published_night_untouched(warehouse, world):
+    engine = open_warehouse(warehouse)
+    scores = score_world(world)
+    publish(engine, "good", scores, some_posts())
+    before = read_leaderboard(engine)
+    posts_before = table(engine, "SELECT * FROM posts ORDER BY post_id")
+    duplicated = pd.concat([scores, scores.head(1)])  # breaks the table's key mid-publish
+    # SQLite reports it through SQLAlchemy, PostgreSQL's COPY through psycopg.
+    with pytest.raises((IntegrityError, psycopg.errors.IntegrityError)):
+        publish(engine, "bad", duplicated, some_posts(likes=99))
+    pd.testing.assert_frame_equal(read_leaderboard(engine), before)
+    pd.testing.assert_frame_equal(
+        table(engine, "SELECT * FROM posts ORDER BY post_id"), posts_before
+    )
+    status = table(engine, "SELECT status FROM pipeline_runs WHERE run_id = 'bad'")
+    assert status["status"].tolist() == ["running"]  # the flow then marks it failed
+
+
+def test_quarantine_records_are_stamped_and_stored(warehouse, world):
+    engine = open_warehouse(warehouse)
+    files = pd.DataFrame(
+        {
+            "source_file": ["exports/x.bin"],
+            "rule": ["unrecognised_file"],
+            "detail": ["not a recognised export"],
+        }
+    )
+    rows = pd.DataFrame(
+        {
+            "source_file": ["exports/a.posts.csv"],
+            "row_number": [7],
+            "rule": ["bad_count"],
+            "detail": ["likes is '-5'"],
+            "excerpt": ["x,a,1"],
+        }
+    )
+    publish(engine, "q", score_world(world), some_posts(), quarantine_records(files, rows))
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text(
+                "SELECT run_id, source_file, row_number, rule, detail "
+                "FROM quarantine ORDER BY source_file"
+            )
+        ).all()
+    assert [tuple(r) for r in stored] == [
+        ("q", "exports/a.posts.csv", 7, "bad_count", "likes is '-5'"),
+        ("q", "exports/x.bin", None, "unrecognised_file", "not a recognised export"),
+    ]

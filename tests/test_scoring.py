@@ -1,0 +1,235 @@
+"""Scoring: the personas rank as a marketer would expect, components behave."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from virage.schemas.fields import ACCOUNTS, POSTS, SCORES
+from virage.tasks.ingest import discover_exports, parse_exports
+from virage.tasks.landing import Campaign, load_landing
+from virage.tasks.people import prepare_accounts, prepare_posts
+from virage.tasks.scoring import score_campaigns, tier_of
+from virage.tasks.validate import canonicalise
+
+from tests.worlds import AS_OF, PERSONAS, persona, write_world
+
+
+def score_world(
+    root: Path, as_of: dt.date = AS_OF, campaigns: list[Campaign] | None = None
+) -> pd.DataFrame:
+    """The plain functions of the nightly flow, chained without Prefect."""
+    landing = load_landing(root)
+    parsed = parse_exports(discover_exports(landing.exports, landing.root))
+    posts = prepare_posts(
+        canonicalise(parsed.frames["posts"], POSTS).clean, landing.roster.handles
+    ).frame
+    accounts = prepare_accounts(
+        canonicalise(parsed.frames["accounts"], ACCOUNTS).clean, landing.roster.handles
+    ).frame
+    return score_campaigns(
+        posts, accounts, landing.roster.people, campaigns or landing.campaigns, as_of
+    )
+
+
+def by_person(scores: pd.DataFrame, campaign: str) -> pd.DataFrame:
+    return scores[scores["campaign_id"] == campaign].set_index("person_id")
+
+
+def test_personas_rank_as_a_marketer_expects(tmp_path):
+    scores = score_world(write_world(tmp_path))
+    velo = by_person(scores, "velo")
+    # An engaged, on-topic micro-influencer beats a huge off-topic account and an
+    # account whose posts are mostly sponsored.
+    assert velo.loc["micro", "score"] > velo.loc["mega", "score"]
+    assert velo.loc["micro", "score"] > velo.loc["paid", "score"]
+    assert velo.loc["micro", "rank"] == 1
+    assert velo.loc["mega", "reach"] > velo.loc["micro", "reach"]  # big, but not influential
+    assert velo.loc["paid", "credibility"] < 30 < velo.loc["micro", "credibility"]
+    assert velo.loc["paid", "sponsored_share"] == pytest.approx(0.8)
+    # The ambassador who shares brand content beats the one who barely posts.
+    assert velo.loc["emp-yes", "score"] > velo.loc["emp-quiet", "score"]
+    assert velo.loc["emp-yes", "advocacy"] > velo.loc["emp-quiet", "advocacy"]
+    # A person who never consented is never scored.
+    assert "emp-no" not in scores["person_id"].tolist()
+
+
+def test_every_consenting_person_gets_a_row_per_campaign_in_range(tmp_path):
+    scores = score_world(write_world(tmp_path))
+    consenting = {p["person_id"] for p in PERSONAS if p["consent"]}
+    for campaign in ("velo", "cuisine"):
+        assert set(by_person(scores, campaign).index) == consenting
+    assert list(scores.columns) == SCORES.columns
+    components = [
+        "score",
+        "reach",
+        "resonance",
+        "relevance",
+        "credibility",
+        "activity",
+        "audience_quality",
+    ]
+    assert scores[components].notna().all().all()
+    assert ((scores[components] >= 0) & (scores[components] <= 100)).all().all()
+    assert scores.loc[scores["role"] == "influencer", "advocacy"].isna().all()
+    assert scores.loc[scores["role"] == "ambassador", "advocacy"].between(0, 100).all()
+    assert not scores.duplicated(["as_of_date", "campaign_id", "person_id"]).any()
+
+
+def test_rank_follows_score_within_campaign_and_role(tmp_path):
+    scores = score_world(write_world(tmp_path))
+    for _, group in scores.groupby(["campaign_id", "role"]):
+        ordered = group.sort_values("rank")
+        assert ordered["rank"].tolist() == list(range(1, len(group) + 1))
+        assert ordered["score"].is_monotonic_decreasing
+
+
+def test_relevance_is_topical(tmp_path):
+    scores = score_world(write_world(tmp_path))
+    velo, cuisine = by_person(scores, "velo"), by_person(scores, "cuisine")
+    assert velo.loc["micro", "relevance"] > 50
+    assert cuisine.loc["micro", "relevance"] == 0
+    assert velo.loc["micro", "score"] > cuisine.loc["micro", "score"]
+
+
+def test_resonance_compares_engagement_within_the_follower_tier(tmp_path):
+    # ER at each tier's own median engagement rate: the same resonance, whatever the size.
+    typical = [
+        persona(
+            "nano",
+            "Nano",
+            "influencer",
+            platform="x",
+            followers=2_000,
+            posts=20,
+            on_topic=0.5,
+            er=0.0645,
+        ),
+        persona(
+            "mega",
+            "Mega",
+            "influencer",
+            platform="x",
+            followers=2_000_000,
+            posts=20,
+            on_topic=0.5,
+            er=0.0256,
+        ),
+        persona(
+            "double",
+            "Double",
+            "influencer",
+            platform="x",
+            followers=2_000_000,
+            posts=20,
+            on_topic=0.5,
+            er=0.0512,
+        ),
+    ]
+    velo = by_person(score_world(write_world(tmp_path, typical)), "velo")
+    assert velo.loc["nano", "resonance"] == pytest.approx(velo.loc["mega", "resonance"], abs=4)
+    assert velo.loc["double", "resonance"] > velo.loc["mega", "resonance"] + 10
+
+
+def test_credibility_falls_progressively_with_sponsored_share(tmp_path):
+    people = [
+        persona(
+            f"s{share}",
+            f"S{share}",
+            "influencer",
+            platform="instagram",
+            followers=20_000,
+            posts=20,
+            on_topic=1,
+            er=0.04,
+            sponsored=share / 100,
+        )
+        for share in (0, 25, 50, 100)
+    ]
+    velo = by_person(score_world(write_world(tmp_path, people)), "velo")
+    credibility = velo.loc[["s0", "s25", "s50", "s100"], "credibility"].tolist()
+    assert credibility == sorted(credibility, reverse=True)
+    assert credibility[0] == 100
+    assert credibility[-1] < 10
+
+
+def test_collapsed_engagement_on_a_large_account_lowers_audience_quality(tmp_path):
+    people = [
+        persona(
+            "real",
+            "Real",
+            "influencer",
+            platform="instagram",
+            followers=200_000,
+            posts=20,
+            on_topic=0.5,
+            er=0.025,
+        ),
+        persona(
+            "bought",
+            "Bought",
+            "influencer",
+            platform="instagram",
+            followers=200_000,
+            posts=20,
+            on_topic=0.5,
+            er=0.002,
+        ),
+    ]
+    velo = by_person(score_world(write_world(tmp_path, people)), "velo")
+    assert velo.loc["bought", "audience_quality"] < 50 < velo.loc["real", "audience_quality"]
+    assert velo.loc["bought", "reach"] < velo.loc["real", "reach"]
+
+
+def test_only_the_window_counts(tmp_path):
+    root = write_world(tmp_path)
+    inside = score_world(root, AS_OF)
+    # Ninety-one days later every post has left the window.
+    later = score_world(root, AS_OF + dt.timedelta(days=91))
+    assert (inside["posts_considered"] > 0).any()
+    assert (later["posts_considered"] == 0).all()
+    assert (later["relevance"] == 0).all() and (later["activity"] == 0).all()
+    # Before the first post nothing counts either (posts after as-of are ignored).
+    earlier = score_world(root, AS_OF - dt.timedelta(days=120))
+    assert (earlier["posts_considered"] == 0).all()
+
+
+def test_campaign_dates_and_weights(tmp_path):
+    root = write_world(tmp_path)
+    base = Campaign(id="velo", name="v", keywords=("vélo électrique", "e-bike"))
+    late = base.model_copy(update={"id": "late", "start": AS_OF + dt.timedelta(days=1)})
+    reach_only = base.model_copy(
+        update={
+            "id": "reach",
+            "weights": {
+                "reach": 1,
+                "resonance": 0,
+                "activity": 0,
+                "audience_quality": 0,
+                "advocacy": 0,
+                "relevance": 0,
+                "credibility": 0,
+            },
+        }
+    )
+    scores = score_world(root, campaigns=[base, late, reach_only])
+    assert (by_person(scores, "late")["relevance"] == 0).all()
+    assert by_person(scores, "velo").loc["micro", "relevance"] > 0
+    reach = by_person(scores, "reach")
+    assert (reach["score"] == reach["reach"]).all()
+    assert reach.loc["mega", "rank"] == 1
+
+
+def test_tiers():
+    followers = pd.Series([None, 800, 5_000, 19_999, 20_000, 150_000, 1_000_000], dtype="Float64")
+    assert tier_of(followers).tolist() == [
+        "unknown",
+        "nano",
+        "micro",
+        "micro",
+        "mid",
+        "macro",
+        "mega",
+    ]

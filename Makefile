@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test lint format sample clean
+.PHONY: demo test lint format sample docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ format: $(STAMP)
 
 sample: $(STAMP)  ## regenerate examples/landing (deterministic)
 	$(BIN)/python examples/generate_landing.py
+
+docs: $(STAMP)  ## rewrite README's warehouse contract from schemas/
+	$(BIN)/python -m virage.schemas.contract
 
 clean:
 	rm -rf $(VENV) warehouse.db warehouse.db-wal warehouse.db-shm .pytest_cache

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from virage.tasks.scoring import tier_median_er
 
 from virage.landing_writer import write_landing
+from virage.tasks.scoring import tier_median_er
 
 AS_OF = pd.Timestamp("2026-11-20", tz="UTC")
 FIRST_DAY = pd.Timestamp("2026-07-01", tz="UTC")

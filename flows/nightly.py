@@ -8,10 +8,10 @@ import uuid
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
+
 from virage.tasks import steps
 from virage.tasks.landing import landing_dir
 from virage.tasks.summary import summary_markdown
-
 from virage.warehouse import redact, resolve_url
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, MetaData, PrimaryKeyConstraint, Table, select
 from sqlalchemy.engine import Connection
+
 from virage.schemas.fields import PIPELINE_RUNS, POSTS, QUARANTINE, SCORES, Frame
 
 metadata = MetaData()

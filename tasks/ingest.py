@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from virage.schemas.fields import ACCOUNTS, POSTS, Frame
 
 from virage.errors import FileRejected
+from virage.schemas.fields import ACCOUNTS, POSTS, Frame
 
 KINDS: dict[str, Frame] = {"posts": POSTS, "accounts": ACCOUNTS}
 """File kind (the suffix before .csv) to the canonical frame it feeds."""

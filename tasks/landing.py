@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from virage.schemas.fields import PLATFORMS, ROSTER
-from virage.tasks.validate import canonicalise, normalise_handle
 
 from virage.errors import ConfigError
+from virage.schemas.fields import PLATFORMS, ROSTER
+from virage.tasks.validate import canonicalise, normalise_handle
 
 ROSTER_FILE = "roster.csv"
 CAMPAIGNS_FILE = "campaigns.yaml"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks.text import fold_series, is_sponsored_text
 

@@ -12,9 +12,9 @@ import json
 
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select, update
+
 from virage.schemas.fields import POSTS, QUARANTINE
 from virage.schemas.warehouse import influence_scores, pipeline_runs, posts, quarantine
-
 from virage.warehouse import bulk_insert
 
 _POSTS_STAGE = "posts_stage"

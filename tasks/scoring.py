@@ -11,6 +11,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+
 from virage.schemas.fields import SCORES
 from virage.tasks.landing import FACTOR_WEIGHTS, MIX_WEIGHTS, Campaign
 from virage.tasks.text import brand_pattern, fold_series, matches, terms_pattern

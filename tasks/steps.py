@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks import ingest, landing, people, publish, scoring, summary, validate
-
 from virage.warehouse import open_warehouse
 
 _IO = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_jitter_factor": 0.5}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from virage.tasks.people import SKIP_REASONS
 from virage.tasks.validate import QUARANTINE_COLUMNS
 

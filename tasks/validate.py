@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 import pandas as pd
+
 from virage.schemas.expectations import expectations_for
 from virage.schemas.fields import PLATFORM_ALIASES, Field, Frame
 

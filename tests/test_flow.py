@@ -7,10 +7,10 @@ import shutil
 import pandas as pd
 import pytest
 from sqlalchemy import text
-from virage.flows.nightly import nightly_scores
 
 from tests.conftest import SHARED_SAMPLES, skip_or_fail
 from tests.worlds import AS_OF, PERSONAS
+from virage.flows.nightly import nightly_scores
 from virage.warehouse import make_engine
 
 pytestmark = pytest.mark.flow

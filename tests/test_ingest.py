@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from virage.schemas.fields import ACCOUNTS, POSTS
-from virage.tasks.ingest import discover_exports, parse_exports, read_exchange_csv
 
 from virage.errors import FileRejected
+from virage.schemas.fields import ACCOUNTS, POSTS
+from virage.tasks.ingest import discover_exports, parse_exports, read_exchange_csv
 
 HEADER = ",".join(POSTS.exchange_header)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from virage.tasks.landing import load_landing, read_campaigns, read_roster
 
 from virage.errors import ConfigError
+from virage.tasks.landing import load_landing, read_campaigns, read_roster
 
 ROSTER_HEADER = "person_id,display_name,role,consent,department,x,linkedin,instagram,tiktok"
 

@@ -7,13 +7,13 @@ import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from virage.schemas.fields import POSTS
-from virage.tasks.publish import publish_night, start_run
-from virage.tasks.summary import quarantine_records
 
 from tests.test_scoring import score_world
 from tests.worlds import AS_OF
 from virage.leaderboard import read_leaderboard
+from virage.schemas.fields import POSTS
+from virage.tasks.publish import publish_night, start_run
+from virage.tasks.summary import quarantine_records
 from virage.warehouse import open_warehouse
 
 COUNTS = {

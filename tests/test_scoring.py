@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.worlds import AS_OF, PERSONAS, persona, write_world
 from virage.schemas.fields import ACCOUNTS, POSTS, SCORES
 from virage.tasks.ingest import discover_exports, parse_exports
 from virage.tasks.landing import Campaign, load_landing
 from virage.tasks.people import prepare_accounts, prepare_posts
 from virage.tasks.scoring import score_campaigns, tier_of
 from virage.tasks.validate import canonicalise
-
-from tests.worlds import AS_OF, PERSONAS, persona, write_world
 
 
 def score_world(

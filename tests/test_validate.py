@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+
 from virage.schemas.expectations import expectations_for
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks.validate import canonicalise

@@ -1,0 +1,62 @@
+"""The warehouse and landing contracts as Markdown, rendered from the schemas.
+
+README.md carries this text between markers; `make docs` rewrites it and a test
+checks that it is current, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from virage.schemas.fields import ACCOUNTS, PIPELINE_RUNS, POSTS, QUARANTINE, SCORES, Frame
+from virage.schemas.warehouse import VIEWS, metadata
+
+START, END = "<!-- contract:start -->", "<!-- contract:end -->"
+
+
+def _frame_table(frame: Frame) -> str:
+    table = metadata.tables[frame.name]
+    lines = [
+        f"**`{frame.name}`**: {frame.grain}."
+        + (f" Key: `({', '.join(frame.key)})`." if frame.key else ""),
+        "",
+        "| column | type | null | meaning |",
+        "|---|---|---|---|",
+    ]
+    for f in frame.fields:
+        sql_type = str(table.c[f.name].type).split("(")[0]
+        lines.append(f"| `{f.name}` | {sql_type} | {'yes' if f.nullable else 'no'} | {f.doc} |")
+    return "\n".join(lines)
+
+
+def render_contract() -> str:
+    """The contract section of README.md."""
+    parts = [_frame_table(f) for f in (SCORES, POSTS, QUARANTINE, PIPELINE_RUNS)]
+    views = [
+        f"**`{name}`** (view): every column of `{base.name}`, at the latest `as_of_date` only."
+        for name, (base, _) in VIEWS.items()
+    ]
+    exchange = [
+        "Exchange files (header row, UTF-8, any extra columns ignored):",
+        "",
+        f"- `*.posts.csv`: `{','.join(POSTS.exchange_header)}` (optional `is_sponsored`, "
+        "true/false)",
+        f"- `*.accounts.csv`: `{','.join(ACCOUNTS.exchange_header)}`",
+    ]
+    return "\n\n".join([*parts, *views, "\n".join(exchange)])
+
+
+def splice(readme: str, contract: str) -> str:
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    return pattern.sub(lambda _: f"{START}\n{contract}\n{END}", readme)
+
+
+def main(readme: Path = Path("README.md")) -> None:
+    readme.write_text(
+        splice(readme.read_text(encoding="utf-8"), render_contract()), encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main()

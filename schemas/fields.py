@@ -77,26 +77,26 @@ def _score(name: str, doc: str, *, nullable: bool = False) -> Field:
     return Field(name, "float64", Float(), nullable, doc)
 
 
+# Shared by every frame that is keyed by an account.
+PLATFORM = _text(
+    "platform",
+    "x, linkedin, instagram or tiktok",
+    nullable=False,
+    size=16,
+    allowed=PLATFORMS,
+    in_exchange=True,
+)
+HANDLE = _text(
+    "handle", "account handle, lower case, no leading @", nullable=False, size=255, in_exchange=True
+)
+
 POSTS = Frame(
     name="posts",
     grain="one row per (platform, post_id): the latest metrics seen for that post",
     key=("platform", "post_id"),
     fields=(
-        _text(
-            "platform",
-            "x, linkedin, instagram or tiktok",
-            nullable=False,
-            size=16,
-            allowed=PLATFORMS,
-            in_exchange=True,
-        ),
-        _text(
-            "handle",
-            "account handle, lower case, no leading @",
-            nullable=False,
-            size=255,
-            in_exchange=True,
-        ),
+        PLATFORM,
+        HANDLE,
         _text(
             "post_id",
             "the platform's id of the post, kept as text",
@@ -136,21 +136,8 @@ ACCOUNTS = Frame(
     grain="one row per (platform, handle, snapshot_date): follower count on that day",
     key=("platform", "handle", "snapshot_date"),
     fields=(
-        _text(
-            "platform",
-            "x, linkedin, instagram or tiktok",
-            nullable=False,
-            size=16,
-            allowed=PLATFORMS,
-            in_exchange=True,
-        ),
-        _text(
-            "handle",
-            "account handle, lower case, no leading @",
-            nullable=False,
-            size=255,
-            in_exchange=True,
-        ),
+        PLATFORM,
+        HANDLE,
         Field(
             "snapshot_date", "datetime64[us]", Date(), False, "day of the count", in_exchange=True
         ),

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from virage.schemas.fields import SCORES
+from virage.schemas.fields import COMPONENTS, SCORES
 from virage.tasks.landing import FACTOR_WEIGHTS, MIX_WEIGHTS, Campaign
 from virage.tasks.text import brand_pattern, fold_series, matches, terms_pattern
 
@@ -318,16 +318,7 @@ def score_campaigns(
 
 def finalise(scores: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Round, rank within (campaign, role) and order as the influence_scores table."""
-    numeric = [
-        "score",
-        "reach",
-        "resonance",
-        "relevance",
-        "credibility",
-        "activity",
-        "audience_quality",
-        "advocacy",
-    ]
+    numeric = ["score", *COMPONENTS]
     scores[numeric] = scores[numeric].astype("float64").clip(0, 100).round(2)
     scores["sponsored_share"] = scores["sponsored_share"].astype("float64").round(4)
     scores = scores.sort_values(

@@ -72,8 +72,8 @@ def test_unreachable_warehouse(world, url):
 
 
 @pytest.mark.flow
-def test_run_then_scores_in_every_format(prefect_api_url, world, tmp_path):
-    url = f"sqlite:///{tmp_path / 'w.db'}"
+def test_run_then_scores_in_every_format(prefect_api_url, world, warehouse):
+    url = warehouse
     env = {"PREFECT_API_URL": prefect_api_url}
     run = virage(
         "run", "--landing", str(world), "--warehouse", url, "--as-of", AS_OF.isoformat(), env=env

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.worlds import AS_OF, PERSONAS, persona, write_world
-from virage.schemas.fields import ACCOUNTS, POSTS, SCORES
+from virage.schemas.fields import ACCOUNTS, COMPONENTS, POSTS, SCORES
 from virage.tasks.ingest import discover_exports, parse_exports
 from virage.tasks.landing import Campaign, load_landing
 from virage.tasks.people import prepare_accounts, prepare_posts
@@ -62,15 +62,7 @@ def test_every_consenting_person_gets_a_row_per_campaign_in_range(tmp_path):
     for campaign in ("velo", "cuisine"):
         assert set(by_person(scores, campaign).index) == consenting
     assert list(scores.columns) == SCORES.columns
-    components = [
-        "score",
-        "reach",
-        "resonance",
-        "relevance",
-        "credibility",
-        "activity",
-        "audience_quality",
-    ]
+    components = ["score", *(c for c in COMPONENTS if c != "advocacy")]
     assert scores[components].notna().all().all()
     assert ((scores[components] >= 0) & (scores[components] <= 100)).all().all()
     assert scores.loc[scores["role"] == "influencer", "advocacy"].isna().all()

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from virage.errors import ConfigError
+from virage.schemas.fields import COMPONENTS
 
 app = typer.Typer(
     add_completion=False,
@@ -140,20 +141,7 @@ def _print_table(board) -> None:
     from rich.table import Table
 
     console = Console(width=None if sys.stdout.isatty() else 160)
-    shown = [
-        "rank",
-        "display_name",
-        "score",
-        "tier",
-        "reach",
-        "resonance",
-        "relevance",
-        "credibility",
-        "activity",
-        "audience_quality",
-        "advocacy",
-        "posts_considered",
-    ]
+    shown = ["rank", "display_name", "score", "tier", *COMPONENTS, "posts_considered"]
     for (campaign_id, role), group in board.groupby(["campaign_id", "role"], sort=True):
         table = Table(
             title=f"{campaign_id}: {role}s, as of {group['as_of_date'].iloc[0]}",

@@ -39,9 +39,9 @@ def nightly_scores(
         scores = steps.score(people, found.roster, found.campaigns, as_of)
         counts, quarantined = steps.summarise(files, parsed, checked, people, found)
         written = steps.publish_night(
-            url, run_id, as_of, people.posts.frame, scores, quarantined, counts
+            url, run_id, as_of, people.posts.frame, scores, quarantined, found.roster, counts
         )
-    except Exception as exc:
+    except BaseException as exc:  # interrupted or cancelled runs are recorded too
         steps.record_failure(url, run_id, f"{type(exc).__name__}: {exc}")
         raise
     summary = {

@@ -28,11 +28,15 @@ def expectations_for(frame: Frame, columns: list[str] | None = None) -> list[dic
                     "kwargs": {"column": f.name, "value_set": list(f.allowed)},
                 }
             )
-        if f.min_value is not None:
+        if f.min_value is not None or f.max_value is not None:
+            bounds = {"min_value": f.min_value, "max_value": f.max_value}
             suite.append(
                 {
                     "type": "expect_column_values_to_be_between",
-                    "kwargs": {"column": f.name, "min_value": f.min_value},
+                    "kwargs": {
+                        "column": f.name,
+                        **{k: v for k, v in bounds.items() if v is not None},
+                    },
                 }
             )
     return suite

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, String, Text
 from sqlalchemy.types import TypeEngine
 
 PLATFORMS: tuple[str, ...] = ("x", "linkedin", "instagram", "tiktok")
@@ -32,6 +32,7 @@ class Field:
     doc: str = ""
     allowed: tuple[str, ...] | None = None
     min_value: int | None = None
+    max_value: int | None = None
     in_exchange: bool = False
     """Part of the platform-neutral exchange CSV that any tool can write."""
 
@@ -57,20 +58,26 @@ class Frame:
     def exchange_header(self) -> list[str]:
         return [f.name for f in self.fields if f.in_exchange]
 
-    @property
-    def required(self) -> list[str]:
-        return [f.name for f in self.fields if not f.nullable]
-
-    def get(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
-
 
 def _text(name: str, doc: str, *, nullable: bool = True, size: int | None = None, **kw) -> Field:
     return Field(name, "str", String(size) if size else Text(), nullable, doc, **kw)
 
 
+MAX_COUNT = 10**15
+"""Largest count accepted: far above any real metric, and exact in a float64."""
+
+
 def _count(name: str, doc: str, *, nullable: bool, exchange: bool = True) -> Field:
-    return Field(name, "Int64", Integer(), nullable, doc, min_value=0, in_exchange=exchange)
+    return Field(
+        name,
+        "Int64",
+        BigInteger(),
+        nullable,
+        doc,
+        min_value=0,
+        max_value=MAX_COUNT,
+        in_exchange=exchange,
+    )
 
 
 def _score(name: str, doc: str, *, nullable: bool = False) -> Field:
@@ -87,7 +94,7 @@ PLATFORM = _text(
     in_exchange=True,
 )
 HANDLE = _text(
-    "handle", "account handle, lower case, no leading @", nullable=False, size=255, in_exchange=True
+    "handle", "account handle, lower case, no leading @", nullable=False, in_exchange=True
 )
 
 POSTS = Frame(
@@ -101,10 +108,9 @@ POSTS = Frame(
             "post_id",
             "the platform's id of the post, kept as text",
             nullable=False,
-            size=64,
             in_exchange=True,
         ),
-        _text("person_id", "roster person who wrote it", size=64),
+        _text("person_id", "roster person who wrote it"),
         Field(
             "posted_at",
             "datetime64[us, UTC]",
@@ -150,7 +156,7 @@ ROSTER = Frame(
     grain="one row per person",
     key=("person_id",),
     fields=(
-        _text("person_id", "stable id chosen by the company", nullable=False, size=64),
+        _text("person_id", "stable id chosen by the company", nullable=False),
         _text("display_name", "name shown on the leaderboard", nullable=False),
         _text("role", "ambassador or influencer", nullable=False, allowed=ROLES),
         Field("consent", "bool", Boolean(), False, "opted in to being scored"),
@@ -176,8 +182,8 @@ SCORES = Frame(
     key=("as_of_date", "campaign_id", "person_id"),
     fields=(
         Field("as_of_date", "datetime64[us]", Date(), False, "day the scores describe"),
-        _text("campaign_id", "campaign id from campaigns.yaml", nullable=False, size=64),
-        _text("person_id", "roster person", nullable=False, size=64),
+        _text("campaign_id", "campaign id from campaigns.yaml", nullable=False),
+        _text("person_id", "roster person", nullable=False),
         _text("display_name", "roster display name", nullable=False),
         _text("role", "ambassador or influencer", nullable=False, size=16, allowed=ROLES),
         _score("score", "final score, 0-100"),
@@ -201,7 +207,7 @@ SCORES = Frame(
         ),
         Field("posts_considered", "Int64", Integer(), False, "posts in the scoring window"),
         _score("sponsored_share", "share of those posts that are sponsored, 0-1"),
-        _text("run_id", "pipeline run that wrote the row", nullable=False, size=64),
+        _text("run_id", "pipeline run that wrote the row", nullable=False),
     ),
 )
 
@@ -209,7 +215,7 @@ QUARANTINE = Frame(
     name="quarantine",
     grain="one row per quarantined file (row_number NULL) or row, per run",
     fields=(
-        _text("run_id", "pipeline run", nullable=False, size=64),
+        _text("run_id", "pipeline run", nullable=False),
         _text("source_file", "landing file, relative to the landing folder", nullable=False),
         Field(
             "row_number",
@@ -218,7 +224,7 @@ QUARANTINE = Frame(
             True,
             "1-based data record in the file (header excluded); NULL for a whole file",
         ),
-        _text("rule", "the rule broken, e.g. bad_count", nullable=False, size=64),
+        _text("rule", "the rule broken, e.g. bad_count", nullable=False),
         _text("detail", "what was wrong, for a person", nullable=False),
         _text("excerpt", "the start of the raw record"),
         Field("quarantined_at", "datetime64[us, UTC]", DateTime(timezone=True), False, "when, UTC"),
@@ -230,7 +236,7 @@ PIPELINE_RUNS = Frame(
     grain="one row per pipeline run",
     key=("run_id",),
     fields=(
-        _text("run_id", "Prefect flow-run id", nullable=False, size=64),
+        _text("run_id", "Prefect flow-run id", nullable=False),
         Field("as_of_date", "datetime64[us]", Date(), False, "day scored"),
         Field("started_at", "datetime64[us, UTC]", DateTime(timezone=True), False, "UTC"),
         Field("finished_at", "datetime64[us, UTC]", DateTime(timezone=True), True, "UTC"),

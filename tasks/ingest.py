@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import os
+import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +22,9 @@ from virage.schemas.fields import ACCOUNTS, POSTS, Frame
 KINDS: dict[str, Frame] = {"posts": POSTS, "accounts": ACCOUNTS}
 """File kind (the suffix before .csv) to the canonical frame it feeds."""
 
-OPTIONAL_POST_COLUMNS = ("is_sponsored",)
-"""Exchange columns a tool may add; absent means unknown (text markers still count)."""
+OPTIONAL_COLUMNS = {"posts": {"is_sponsored": "declared_sponsored"}}
+"""Exchange columns a tool may add, by kind, and the raw column each becomes: the
+export's own sponsored flag, combined later with the disclosure markers in the text."""
 
 FILE_COLUMNS = ["path", "source_file", "kind", "size", "mtime"]
 
@@ -38,7 +41,10 @@ def discover_exports(exports_dir: Path, relative_to: Path) -> pd.DataFrame:
                 if name.startswith("."):
                     continue
                 path = Path(root) / name
-                stat = path.stat()
+                try:
+                    stat = path.stat()
+                except OSError:  # a broken link: listed, then rejected when read
+                    stat = os.stat_result((0,) * 10)
                 rows.append(
                     (
                         str(path),
@@ -57,48 +63,77 @@ def _kind_of(name: str) -> str:
     return next((k for k in KINDS if lowered.endswith(f".{k}.csv")), "")
 
 
-def read_exchange_csv(path: Path, frame: Frame) -> pd.DataFrame:
-    """Read one exchange CSV into text columns named as `frame`, plus `row_number`
-    (1-based data record). Raises FileRejected when the file as a whole is unusable."""
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """Every column of a UTF-8 CSV as text, header names trimmed and lower-cased;
+    blank header names (trailing commas) dropped. Raises FileRejected when the file
+    cannot be read as a whole, including a row with more fields than the header,
+    which would otherwise be read shifted or cut."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                path,
+                encoding="utf-8-sig",
+                dtype="str",
+                keep_default_na=False,
+                na_filter=False,
+                index_col=False,
+            )
     except UnicodeDecodeError as exc:
         raise FileRejected(
             "not_utf8",
             f"not UTF-8 text ({exc.reason} at byte {exc.start}); re-export the file as UTF-8",
         ) from None
-    if not header or not any(h.strip() for h in header):
-        raise FileRejected("empty_file", "the file is empty; expected a header and rows")
-    columns = [h.strip().lower() for h in header]
+    except pd.errors.EmptyDataError:
+        raise FileRejected("empty_file", "the file is empty; expected a header and rows") from None
+    except pd.errors.ParserWarning:
+        raise FileRejected(
+            "unreadable_csv",
+            "the first row has more fields than the header; quote values that contain commas",
+        ) from None
+    except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        reason = (
+            f"line {found[2]} has {found[3]} fields but the header has {found[1]}; quote "
+            "values that contain commas"
+            if found
+            else _last_line(exc)
+        )
+        raise FileRejected("unreadable_csv", f"cannot be read as CSV: {reason}") from None
+    except (OSError, csv.Error) as exc:
+        raise FileRejected("unreadable_file", f"cannot be read: {_last_line(exc)}") from None
+    names = [h.strip().lower() for h in header or []]
+    repeated = sorted({n for n in names if n and names.count(n) > 1})
+    if repeated:
+        raise FileRejected(
+            "duplicate_columns", f"column(s) {', '.join(repeated)} appear twice in the header"
+        )
+    raw.columns = names
+    return raw.loc[:, [n != "" for n in names]]
+
+
+def _last_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+
+
+def read_exchange_csv(path: Path, frame: Frame) -> pd.DataFrame:
+    """Read one exchange CSV into text columns named as `frame` (plus
+    `declared_sponsored` from an optional `is_sponsored` column) and `row_number`
+    (1-based data record). Raises FileRejected when the file as a whole is unusable."""
+    raw = read_csv_text(path)
     expected = frame.exchange_header
-    missing = [c for c in expected if c not in columns]
+    missing = [c for c in expected if c not in raw.columns]
     if missing:
         raise FileRejected(
             "missing_columns",
             f"missing column(s) {', '.join(missing)}; the header must include {','.join(expected)}",
         )
-    wanted = expected + [c for c in OPTIONAL_POST_COLUMNS if frame is POSTS and c in columns]
-    try:
-        raw = pd.read_csv(
-            path,
-            encoding="utf-8-sig",
-            dtype="str",
-            keep_default_na=False,
-            na_filter=False,
-            header=0,
-            names=columns,
-            usecols=wanted,
-        )
-    except UnicodeDecodeError as exc:
-        raise FileRejected(
-            "not_utf8", f"not UTF-8 text ({exc.reason}); re-export it as UTF-8"
-        ) from None
-    except (pd.errors.ParserError, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[-1]
-        raise FileRejected("unreadable_csv", f"cannot be read as CSV: {reason}") from None
     if raw.empty:
         raise FileRejected("empty_file", "the file has a header but no rows")
+    optional = {k: v for k, v in OPTIONAL_COLUMNS.get(frame.name, {}).items() if k in raw}
+    raw = raw[expected + list(optional)].rename(columns=optional)
     raw["row_number"] = np.arange(1, len(raw) + 1)
     return raw
 

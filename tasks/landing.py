@@ -17,8 +17,9 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from virage.errors import ConfigError
+from virage.errors import ConfigError, FileRejected
 from virage.schemas.fields import PLATFORMS, ROSTER
+from virage.tasks.ingest import read_csv_text
 from virage.tasks.validate import canonicalise, normalise_handle
 
 ROSTER_FILE = "roster.csv"
@@ -87,9 +88,12 @@ class Roster:
     people: pd.DataFrame
     """Consenting people with a valid row: person_id, display_name, role, department."""
     handles: pd.DataFrame
-    """platform, handle, person_id, status (scored, no_consent or invalid_row)."""
+    """platform, handle, person_id, status: scored, no_consent, invalid_row (the row
+    was rejected) or shared_handle (claimed by several people)."""
     rejected: pd.DataFrame
     extra_columns: list[str]
+    statuses: pd.DataFrame
+    """person_id, status of every roster row that names a person."""
 
 
 @dataclass
@@ -152,25 +156,23 @@ def read_campaigns(path: Path) -> list[Campaign]:
 
 
 def read_roster(path: Path) -> Roster:
-    """Parse roster.csv. A missing file or header raises ConfigError; bad rows are
-    rejected with a reason and their people are not scored."""
+    """Parse roster.csv. A missing or unreadable file, a missing column or a roster
+    with no usable row raises ConfigError; a bad row is rejected with a reason and
+    its person is not scored (and their stored data is left as it was)."""
     if not path.is_file():
         raise ConfigError(f"{path.name} not found in {path.parent}")
     try:
-        raw = pd.read_csv(
-            path, dtype="str", keep_default_na=False, na_filter=False, encoding="utf-8-sig"
-        )
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path.name} is not UTF-8 text; save it as UTF-8") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise ConfigError(f"{path.name} cannot be read as CSV: {_one_line(exc)}") from None
-    raw.columns = [c.strip().lower() for c in raw.columns]
+        raw = read_csv_text(path)
+    except FileRejected as exc:
+        raise ConfigError(f"{path.name}: {exc.detail}") from None
     missing = [c for c in ROSTER.columns if c not in raw.columns]
     if missing:
         raise ConfigError(
             f"{path.name} lacks column(s) {', '.join(missing)}; the header "
             f"must include {','.join(ROSTER.columns)}"
         )
+    if raw.empty:
+        raise ConfigError(f"{path.name} lists nobody: add one row per person")
     raw = raw.assign(source_file=path.name, row_number=range(1, len(raw) + 1))
     raw["display_name"] = raw["display_name"].where(
         raw["display_name"].str.strip() != "", raw["person_id"]
@@ -179,31 +181,32 @@ def read_roster(path: Path) -> Roster:
     # configuration errors, and GX's import alone takes seconds.
     checked = canonicalise(raw, ROSTER, record=False)
     rows = checked.clean
-    duplicate = rows["person_id"].duplicated()
-    rejected = pd.concat(
-        [
-            checked.rejected,
-            rows.loc[duplicate, ["source_file", "row_number"]].assign(
-                rule="duplicate_person",
-                detail="person_id "
-                + rows.loc[duplicate, "person_id"]
-                + " appears on an earlier row; this row is ignored",
-                excerpt=rows.loc[duplicate, "person_id"],
-            ),
-        ],
-        ignore_index=True,
-    )
-    rows = rows.loc[~duplicate]
-    valid_ids = set(rows["person_id"])
 
-    status = pd.Series("invalid_row", index=raw.index, dtype="str")
+    # A person_id on several rows is ambiguous (which consent holds?): none is used.
     person_ids = raw["person_id"].str.strip()
-    by_id = rows.set_index("person_id")["consent"]
-    consent = person_ids.map(by_id)
-    valid = person_ids.isin(valid_ids) & ~raw.index.isin(raw.index[person_ids.duplicated()])
-    status = status.mask(valid & consent.eq(True), "scored").mask(
-        valid & consent.eq(False), "no_consent"
-    )
+    repeated = person_ids.ne("") & person_ids.duplicated(keep=False)
+    repeated_ids = set(person_ids[repeated])
+    twice = rows["person_id"].isin(repeated_ids)
+    rejected = [
+        checked.rejected,
+        rows.loc[twice, ["source_file", "row_number"]].assign(
+            rule="duplicate_person",
+            detail="person_id "
+            + rows.loc[twice, "person_id"]
+            + " is on several rows; none of them is used until only one is left",
+        ),
+    ]
+    rows = rows.loc[~twice]
+    if rows.empty:
+        first = pd.concat(rejected).sort_values("row_number").iloc[0]
+        raise ConfigError(
+            f"{path.name} has no usable row (row {first['row_number']}: {first['detail']})"
+        )
+
+    consent = raw["row_number"].map(rows.set_index("row_number")["consent"]).astype("boolean")
+    status = pd.Series("invalid_row", index=raw.index, dtype="str")
+    status = status.mask(consent.eq(True).fillna(False), "scored")
+    status = status.mask(consent.eq(False).fillna(False), "no_consent")
     handles = pd.concat(
         [
             pd.DataFrame(
@@ -220,35 +223,23 @@ def read_roster(path: Path) -> Roster:
         ignore_index=True,
     )
     handles = handles[handles["handle"] != ""]
-    claimed = handles.duplicated(["platform", "handle"])
-    if claimed.any():
-        first_owner = handles[~claimed].set_index(["platform", "handle"])["person_id"]
-        twice = handles[claimed]
-        owners = pd.MultiIndex.from_frame(twice[["platform", "handle"]]).map(first_owner)
-        rejected = pd.concat(
-            [
-                rejected,
-                pd.DataFrame(
-                    {
-                        "source_file": path.name,
-                        "row_number": twice["row_number"].to_numpy(),
-                        "rule": "duplicate_handle",
-                        "detail": (
-                            twice["platform"]
-                            + " handle @"
-                            + twice["handle"]
-                            + " already belongs to "
-                            + pd.Series(owners, index=twice.index)
-                            + "; ignored for "
-                            + twice["person_id"]
-                        ).to_numpy(),
-                        "excerpt": twice["handle"].to_numpy(),
-                    }
-                ),
-            ],
-            ignore_index=True,
+    # A handle claimed by two people belongs to neither: its posts are skipped.
+    shared = handles.duplicated(["platform", "handle"], keep=False)
+    claims = handles[shared]
+    rejected.append(
+        pd.DataFrame(
+            {
+                "source_file": path.name,
+                "row_number": claims["row_number"],
+                "rule": "duplicate_handle",
+                "detail": claims["platform"]
+                + " handle @"
+                + claims["handle"]
+                + " is claimed by several people; its posts are skipped until one person owns it",
+            }
         )
-    handles = handles[~claimed].drop(columns="row_number").reset_index(drop=True)
+    )
+    handles = handles.assign(status=handles["status"].mask(shared, "shared_handle"))
 
     extra = [
         c for c in raw.columns if c not in ROSTER.columns and c not in ("source_file", "row_number")
@@ -256,7 +247,17 @@ def read_roster(path: Path) -> Roster:
     people = rows.loc[
         rows["consent"].eq(True), ["person_id", "display_name", "role", "department", *extra]
     ]
-    return Roster(people.reset_index(drop=True), handles, rejected, extra)
+    # Roster rows are the company's own records about people: no excerpt is stored.
+    rejected_rows = pd.concat(
+        [r for r in rejected if not r.empty] or [rejected[0]], ignore_index=True
+    ).assign(excerpt=pd.NA)
+    return Roster(
+        people.reset_index(drop=True),
+        handles.drop(columns="row_number").reset_index(drop=True),
+        rejected_rows.sort_values("row_number", kind="stable").reset_index(drop=True),
+        extra,
+        pd.DataFrame({"person_id": person_ids, "status": status})[person_ids != ""],
+    )
 
 
 def _one_line(exc: Exception) -> str:

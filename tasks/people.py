@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from virage.schemas.fields import ACCOUNTS, POSTS
+from virage.tasks.landing import Roster
 from virage.tasks.text import fold_series, is_sponsored_text
 
 SKIP_REASONS = {
     "no_consent": "person has not consented",
     "invalid_row": "person's roster row was quarantined",
+    "shared_handle": "handle is claimed by several people",
     "unknown_handle": "handle is in no roster column",
 }
 
@@ -23,6 +25,38 @@ class Attributed:
     frame: pd.DataFrame
     skipped: dict[str, int] = field(default_factory=dict)
     superseded: int = 0
+
+
+WITHHELD = "(withheld: the account belongs to nobody who consented)"
+
+
+def withhold_private(rejected: pd.DataFrame, handles: pd.DataFrame) -> pd.DataFrame:
+    """Quarantine records keep an excerpt of the raw row only when its account belongs
+    to a consenting person: people who did not consent are never stored, not even in
+    the quarantine."""
+    if rejected.empty or "handle" not in rejected.columns:
+        return rejected
+    scored = handles.loc[handles["status"] == "scored", ["platform", "handle"]]
+    owned = pd.MultiIndex.from_frame(rejected[["platform", "handle"]]).isin(
+        pd.MultiIndex.from_frame(scored)
+    )
+    return rejected.assign(excerpt=rejected["excerpt"].where(owned, WITHHELD))
+
+
+KEPT_STATUSES = ("scored", "invalid_row")
+"""Whose stored data stays: people scored today, and people whose roster row was
+rejected (a typo must not erase a history; the quarantine says what to fix)."""
+
+
+def kept(roster: Roster) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The accounts (platform, handle, person_id) whose stored posts stay, and the
+    people (person_id) whose stored scores stay; the publisher deletes the rest."""
+    accounts = roster.handles[roster.handles["status"].isin(KEPT_STATUSES)]
+    people = roster.statuses[roster.statuses["status"].isin(KEPT_STATUSES)]
+    return (
+        accounts[["platform", "handle", "person_id"]].reset_index(drop=True),
+        people[["person_id"]].drop_duplicates().reset_index(drop=True),
+    )
 
 
 def latest_copies(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -49,8 +83,8 @@ def prepare_posts(rows: pd.DataFrame, handles: pd.DataFrame) -> Attributed:
     result = attribute(rows, handles, list(POSTS.key))
     posts = result.frame
     flagged = is_sponsored_text(fold_series(posts["text"]))
-    if "is_sponsored" in posts.columns:
-        declared = posts["is_sponsored"].fillna("").astype("str").str.strip().str.lower()
+    if "declared_sponsored" in posts.columns:
+        declared = posts["declared_sponsored"].fillna("").astype("str").str.strip().str.lower()
         flagged |= declared.isin(["true", "1", "yes"])
     posts["is_sponsored"] = flagged.astype("bool")
     result.frame = posts[POSTS.columns].astype(POSTS.dtypes)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Column, Engine, MetaData, Table, Text, delete, insert, select, update
+from sqlalchemy.engine import Connection
 
 from virage.schemas.fields import POSTS, QUARANTINE
 from virage.schemas.warehouse import influence_scores, pipeline_runs, posts, quarantine
 from virage.warehouse import bulk_insert
-
-_POSTS_STAGE = "posts_stage"
 
 
 def now_utc() -> dt.datetime:
@@ -45,23 +46,68 @@ def fail_run(engine: Engine, run_id: str, error: str) -> None:
         )
 
 
-def _upsert_posts(conn, frame: pd.DataFrame) -> int:
+@contextmanager
+def _temporary(
+    conn: Connection, name: str, columns: list[Column], rows: pd.DataFrame
+) -> Iterator[Table]:
+    """A temporary table filled with `rows` for the life of the block, inside the
+    caller's transaction (a rollback removes it too)."""
+    table = Table(name, MetaData(), *columns, prefixes=["TEMPORARY"])
+    table.create(conn)
+    bulk_insert(conn, table, rows)
+    yield table
+    table.drop(conn)
+
+
+def _text_columns(*names: str) -> list[Column]:
+    return [Column(n, Text(), nullable=False) for n in names]
+
+
+def _upsert_posts(conn: Connection, frame: pd.DataFrame) -> int:
+    """Insert new posts and overwrite the stored copy of posts seen again."""
     quote = conn.dialect.identifier_preparer.quote
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"CREATE TEMP TABLE {_POSTS_STAGE} (LIKE posts) ON COMMIT DROP")
-    else:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{_POSTS_STAGE}")
-        conn.exec_driver_sql(f"CREATE TEMP TABLE {_POSTS_STAGE} AS SELECT * FROM posts WHERE 0")
-    written = bulk_insert(conn, posts, frame, into=_POSTS_STAGE)
-    key_match = " AND ".join(f"s.{quote(k)} = posts.{quote(k)}" for k in POSTS.key)
-    conn.exec_driver_sql(
-        f"DELETE FROM posts WHERE EXISTS (SELECT 1 FROM {_POSTS_STAGE} s WHERE {key_match})"
-    )
-    names = ", ".join(quote(c) for c in POSTS.columns)
-    conn.exec_driver_sql(f"INSERT INTO posts ({names}) SELECT {names} FROM {_POSTS_STAGE}")
-    if conn.dialect.name != "postgresql":
-        conn.exec_driver_sql(f"DROP TABLE temp.{_POSTS_STAGE}")
-    return written
+    columns = [c._copy() for c in posts.columns]
+    with _temporary(conn, "posts_stage", columns, frame) as stage:
+        names = ", ".join(quote(c) for c in POSTS.columns)
+        key = ", ".join(quote(k) for k in POSTS.key)
+        updates = ", ".join(
+            f"{quote(c)} = excluded.{quote(c)}" for c in POSTS.columns if c not in POSTS.key
+        )
+        # "WHERE true" lets SQLite tell the ON CONFLICT clause from a join condition.
+        conn.exec_driver_sql(
+            f"INSERT INTO posts ({names}) SELECT {names} FROM {stage.name} WHERE true "
+            f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+        )
+    return len(frame)
+
+
+def _purge(
+    conn: Connection, kept_accounts: pd.DataFrame, kept_people: pd.DataFrame
+) -> tuple[int, int]:
+    """Delete, from every day, the posts of accounts that no longer belong to the same
+    kept person, and the scores of people who are no longer kept."""
+    with (
+        _temporary(
+            conn, "kept_accounts", _text_columns("platform", "handle", "person_id"), kept_accounts
+        ) as accounts,
+        _temporary(conn, "kept_people", _text_columns("person_id"), kept_people) as people,
+    ):
+        still_owned = (
+            select(accounts.c.person_id)
+            .where(
+                accounts.c.platform == posts.c.platform,
+                accounts.c.handle == posts.c.handle,
+                accounts.c.person_id == posts.c.person_id,
+            )
+            .exists()
+        )
+        purged_posts = conn.execute(delete(posts).where(~still_owned)).rowcount
+        purged_scores = conn.execute(
+            delete(influence_scores).where(
+                influence_scores.c.person_id.not_in(select(people.c.person_id))
+            )
+        ).rowcount
+    return purged_posts, purged_scores
 
 
 def publish_night(
@@ -71,28 +117,26 @@ def publish_night(
     posts_frame: pd.DataFrame,
     scores: pd.DataFrame,
     quarantined: pd.DataFrame,
+    kept_accounts: pd.DataFrame,
+    kept_people: pd.DataFrame,
     summary: dict,
 ) -> dict:
     """Publish one night atomically and return what was written.
 
-    scores replace the day's rows; posts replace their earlier copies; posts and
-    scores of anyone not scored today (consent withdrawn, left the roster) are
-    deleted from every day; quarantine records are stamped with the run id."""
+    scores replace the day's rows; posts replace their stored copies; quarantine
+    records are stamped with the run id. Stored posts stay only while their account
+    is in `kept_accounts` (platform, handle, person_id) under the same person, stored
+    scores only while their person is in `kept_people` (see people.kept); the rest is
+    deleted from every day: consent withdrawn, left the roster, handle given away."""
+    if not scores.empty and set(scores["as_of_date"]) != {pd.Timestamp(as_of)}:
+        raise ValueError(f"scores to publish for {as_of} carry other days")
     stamped = quarantined.assign(run_id=run_id, quarantined_at=pd.Timestamp(now_utc()))
     stamped = stamped[QUARANTINE.columns].astype(QUARANTINE.dtypes)
     with engine.begin() as conn:
         written = _upsert_posts(conn, posts_frame)
         conn.execute(delete(influence_scores).where(influence_scores.c.as_of_date == as_of))
         published = bulk_insert(conn, influence_scores, scores.assign(run_id=run_id))
-        scored_today = select(influence_scores.c.person_id).where(
-            influence_scores.c.as_of_date == as_of
-        )
-        purged_posts = conn.execute(
-            delete(posts).where(posts.c.person_id.not_in(scored_today))
-        ).rowcount
-        purged_scores = conn.execute(
-            delete(influence_scores).where(influence_scores.c.person_id.not_in(scored_today))
-        ).rowcount
+        purged_posts, purged_scores = _purge(conn, kept_accounts, kept_people)
         bulk_insert(conn, quarantine, stamped)
         counts = {
             "posts_written": written,

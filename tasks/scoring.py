@@ -158,8 +158,8 @@ def profile_components(
     posts["er_ratio"] = er / tier_median_er(posts["followers"])
 
     quality = _account_quality(posts, accounts, followers, start, as_of).rename("quality")
-    accounts_q = followers.join(quality, on=key)
-    accounts_q["quality"] = accounts_q["quality"].fillna(100.0)
+    by_account = pd.MultiIndex.from_frame(followers[key])
+    accounts_q = followers.assign(quality=quality.reindex(by_account).fillna(100.0).to_numpy())
     accounts_q["effective"] = accounts_q["followers"] * accounts_q["quality"] / 100
     per_person = accounts_q.groupby("person_id").agg(
         followers=("followers", "sum"), effective=("effective", "sum")

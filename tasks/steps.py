@@ -11,14 +11,29 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+import psycopg
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy.exc import OperationalError
 
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks import ingest, landing, people, publish, scoring, summary, validate
 from virage.warehouse import open_warehouse
 
-_IO = {"retries": 2, "retry_delay_seconds": [2, 10], "retry_jitter_factor": 0.5}
+
+def _transient(task, task_run, state) -> bool:
+    """Retry only what may pass on a second try: a lost connection, a locked database,
+    an I/O error. A broken key or a bug fails at once."""
+    error = state.result(raise_on_failure=False)
+    return isinstance(error, OperationalError | psycopg.OperationalError | OSError)
+
+
+_IO = {
+    "retries": 2,
+    "retry_delay_seconds": [2, 10],
+    "retry_jitter_factor": 0.5,
+    "retry_condition_fn": _transient,
+}
 
 
 @dataclass
@@ -113,10 +128,20 @@ def publish_night(
     posts: pd.DataFrame,
     scores: pd.DataFrame,
     quarantined: pd.DataFrame,
+    roster: landing.Roster,
     counts: dict,
 ) -> dict:
+    kept_accounts, kept_people = people.kept(roster)
     written = publish.publish_night(
-        open_warehouse(url), run_id, as_of, posts, scores, quarantined, counts
+        open_warehouse(url),
+        run_id,
+        as_of,
+        posts,
+        scores,
+        quarantined,
+        kept_accounts,
+        kept_people,
+        counts,
     )
     get_run_logger().info("published %s", written)
     return written
@@ -137,7 +162,10 @@ def summarise(
 ) -> tuple[dict, pd.DataFrame]:
     roster = found_landing.roster
     quarantined = summary.quarantine_records(
-        parsed.rejected_files, checked.posts.rejected, checked.accounts.rejected, roster.rejected
+        parsed.rejected_files,
+        people.withhold_private(checked.posts.rejected, roster.handles),
+        people.withhold_private(checked.accounts.rejected, roster.handles),
+        roster.rejected,
     )
     counts = summary.build_summary(
         files=files,
@@ -145,6 +173,7 @@ def summarise(
         quarantined=quarantined,
         rows_read=sum(len(f) for f in parsed.frames.values()),
         skipped=found.posts.skipped,
+        snapshots_skipped=sum(found.accounts.skipped.values()),
         superseded=found.posts.superseded + found.accounts.superseded,
         people_scored=len(roster.people),
         campaigns=[c.id for c in found_landing.campaigns],

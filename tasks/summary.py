@@ -24,6 +24,7 @@ def build_summary(
     quarantined: pd.DataFrame,
     rows_read: int,
     skipped: dict[str, int],
+    snapshots_skipped: int,
     superseded: int,
     people_scored: int,
     campaigns: list[str],
@@ -43,6 +44,7 @@ def build_summary(
         "rows_superseded": superseded,
         "rows_skipped": sum(skipped.values()),
         "skipped_by_reason": dict(sorted(skipped.items())),
+        "snapshots_skipped": snapshots_skipped,
         "people_scored": people_scored,
         "campaigns": campaigns,
         "expectations_failed": [e for e in expectations if not e["success"]],
@@ -57,7 +59,8 @@ def summary_lines(summary: dict) -> list[str]:
         f"{summary['files_quarantined']} quarantined",
         f"rows: {summary['rows_read']} read, {summary['rows_quarantined']} quarantined, "
         f"{summary['rows_superseded']} superseded by a newer copy, "
-        f"{summary['rows_skipped']} skipped for privacy",
+        f"{summary['rows_skipped']} posts and {summary['snapshots_skipped']} follower "
+        "snapshots skipped for privacy",
     ]
     lines += [f"  quarantined ({rule}): {n}" for rule, n in summary["quarantined_by_rule"].items()]
     lines += [

@@ -20,7 +20,9 @@ from virage.schemas.fields import PLATFORM_ALIASES, Field, Frame
 QUARANTINE_COLUMNS = ["source_file", "row_number", "rule", "detail", "excerpt"]
 """Columns of a run's quarantine records before the run id and time are stamped."""
 
-_OFFSET_AT_END = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
+# A time of day then a UTC offset: "2026-06-20" alone, or a time without an offset,
+# is ambiguous by up to a day.
+_TIME_AND_OFFSET_AT_END = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 _EXCERPT_CHARS = 200
 
 
@@ -35,7 +37,7 @@ class Checked:
 
 def normalise_handle(handles: pd.Series) -> pd.Series:
     """Handles compare case-insensitively and without a leading @."""
-    return handles.str.strip().str.lstrip("@").str.lower()
+    return handles.str.strip().str.lstrip("@").str.strip().str.lower()
 
 
 def normalise_platform(platforms: pd.Series) -> pd.Series:
@@ -43,55 +45,50 @@ def normalise_platform(platforms: pd.Series) -> pd.Series:
     return lowered.replace(PLATFORM_ALIASES)
 
 
-_NORMALISERS = {"platform": normalise_platform, "handle": normalise_handle}
+_NORMALISERS = {
+    "platform": normalise_platform,
+    "handle": normalise_handle,
+    "role": lambda roles: roles.str.lower(),
+}
+_FREE_TEXT = {"text"}
+"""Kept exactly as written (no trimming)."""
 
 
-def _quoted(values: pd.Series) -> pd.Series:
-    return "'" + values.str.slice(0, 40) + "'"
-
-
-def _convert(
-    f: Field, text: pd.Series, empty: pd.Series
-) -> tuple[pd.Series, pd.Series, str, pd.Series]:
-    """Typed values, mask of values that are present but malformed, rule, detail."""
+def _convert(f: Field, text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series, str, str]:
+    """Typed values, the mask of values present but breaking the field's rule, the
+    rule's name and what the rule expects (for the detail)."""
     present = text.mask(empty)
     if f.dtype == "Int64":
-        number = pd.to_numeric(present, errors="coerce")
-        malformed = ~empty & (number.isna() | (number % 1 != 0))
+        number = pd.to_numeric(present, errors="coerce").astype("float64")
+        too_big = number.abs() > (f.max_value or 2**53)
+        malformed = ~empty & (number.isna() | (number % 1 != 0) | too_big)
         below = number < (f.min_value if f.min_value is not None else float("-inf"))
         bad = malformed | (~empty & below)
         # Negative counts stay in the typed frame so the GX record sees them.
         typed = number.where(~malformed).astype("Float64").round().astype("Int64")
-        detail = f.name + " is " + _quoted(text) + "; counts must be whole numbers >= 0"
-        return typed, bad, "bad_count", detail
+        limit = f"between {f.min_value or 0} and {f.max_value}" if f.max_value else ">= 0"
+        return typed, bad, "bad_count", f"counts must be whole numbers {limit}"
     if f.dtype.startswith("datetime64") and "UTC" in f.dtype:
         parsed = pd.to_datetime(present, utc=True, format="ISO8601", errors="coerce")
-        bad = ~empty & (parsed.isna() | ~text.str.contains(_OFFSET_AT_END, regex=True))
-        detail = (
-            f.name
-            + " is "
-            + _quoted(text)
-            + "; expected ISO 8601 with a UTC offset, e.g. 2026-06-20T09:00:00+02:00"
-        )
-        return parsed.where(~bad).astype(f.dtype), bad, "bad_timestamp", detail
+        has_offset = text.str.contains(_TIME_AND_OFFSET_AT_END, regex=True)
+        bad = ~empty & (parsed.isna() | ~has_offset)
+        expected = "expected ISO 8601 with a time and a UTC offset, e.g. 2026-06-20T09:00:00+02:00"
+        return parsed.where(~bad).astype(f.dtype), bad, "bad_timestamp", expected
     if f.dtype.startswith("datetime64"):
         parsed = pd.to_datetime(present, format="%Y-%m-%d", errors="coerce")
         bad = ~empty & parsed.isna()
-        detail = f.name + " is " + _quoted(text) + "; expected a date like 2026-06-20"
-        return parsed.astype(f.dtype), bad, "bad_date", detail
+        return parsed.astype(f.dtype), bad, "bad_date", "expected a date like 2026-06-20"
     if f.dtype == "bool":
         lowered = text.str.lower()
         bad = ~empty & ~lowered.isin(["true", "false"])
         typed = lowered.eq("true").astype("boolean").mask(empty | bad)
-        detail = f.name + " is " + _quoted(text) + "; expected true or false"
-        return typed, bad, "bad_boolean", detail
+        return typed, bad, "bad_boolean", "expected true or false"
     normalise = _NORMALISERS.get(f.name)
     typed = normalise(present) if normalise else present
     if f.allowed:
         bad = ~empty & ~typed.isin(f.allowed)
-        detail = f.name + " is " + _quoted(text) + "; expected one of " + ", ".join(f.allowed)
-        return typed, bad, f"unknown_{f.name}", detail
-    return typed, pd.Series(False, index=text.index), "", text
+        return typed, bad, f"unknown_{f.name}", "expected one of " + ", ".join(f.allowed)
+    return typed, pd.Series(False, index=text.index), "", ""
 
 
 def canonicalise(raw: pd.DataFrame, frame: Frame, record: bool = True) -> Checked:
@@ -101,30 +98,39 @@ def canonicalise(raw: pd.DataFrame, frame: Frame, record: bool = True) -> Checke
     `record`, Great Expectations runs the frame's suite for the run's record."""
     rule = pd.Series(pd.NA, index=raw.index, dtype="object")
     detail = pd.Series(pd.NA, index=raw.index, dtype="object")
-
-    def flag(mask: pd.Series, name: str, text: pd.Series | str) -> None:
-        new = mask & rule.isna()
-        if new.any():
-            rule[new] = name
-            detail[new] = text[new] if isinstance(text, pd.Series) else text
-
     typed = raw.copy()
     fields = [f for f in frame.fields if f.name in raw.columns]
     for f in fields:
-        text = raw[f.name].fillna("").astype("str").str.strip()
+        # PostgreSQL cannot store NUL characters in text; they carry no meaning.
+        text = raw[f.name].fillna("").astype("str").str.replace("\x00", "", regex=False)
+        if f.name not in _FREE_TEXT:
+            text = text.str.strip()
         empty = text.eq("")
-        if not f.nullable:
-            flag(empty, "missing_value", f"{f.name} is empty; every {frame.name} row needs it")
-        values, bad, bad_rule, bad_detail = _convert(f, text, empty)
-        flag(bad, bad_rule, bad_detail)
+        values, bad, bad_rule, expected = _convert(f, text, empty)
         typed[f.name] = values
+        checks = [(bad, bad_rule, None)]
+        if not f.nullable:
+            checks.insert(
+                0, (empty, "missing_value", f"{f.name} is empty; every {frame.name} row needs it")
+            )
+        for mask, name, fixed_detail in checks:
+            new = mask & rule.isna()
+            if new.any():  # details are written only for the rows that need one
+                rule[new] = name
+                detail[new] = fixed_detail or (
+                    f"{f.name} is '" + text[new].str.slice(0, 40) + "'; " + expected
+                )
 
     rejected_mask = rule.notna()
     expectations = run_expectations(typed[[f.name for f in fields]], frame) if record else []
+    # The account a rejected row names, so that its excerpt can be withheld when the
+    # account belongs to nobody who consented (see people.withhold_private).
+    owner = [c for c in ("platform", "handle") if c in typed.columns]
     rejected = raw.loc[rejected_mask, ["source_file", "row_number"]].assign(
         rule=rule[rejected_mask].astype("str"),
         detail=detail[rejected_mask].astype("str"),
         excerpt=_excerpt(raw.loc[rejected_mask, [f.name for f in fields]]),
+        **{c: typed.loc[rejected_mask, c] for c in owner},
     )
     return Checked(
         typed.loc[~rejected_mask].reset_index(drop=True),

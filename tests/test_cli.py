@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_publish import publish_world
 from tests.worlds import AS_OF, PERSONAS
+from virage.warehouse import open_warehouse
 
 VIRAGE = str(Path(sys.executable).parent / "virage")
 
@@ -116,7 +118,31 @@ def test_run_then_scores_in_every_format(prefect_api_url, world, warehouse):
     assert [(r["person_id"], r["rank"]) for r in top] == [("micro", "1")]
 
 
-def test_scores_on_an_empty_warehouse(tmp_path):
+def test_scores_never_creates_a_warehouse(tmp_path):
+    missing = tmp_path / "typo.db"
+    assert_one_clear_line(virage("scores", "--warehouse", f"sqlite:///{missing}"), "does not exist")
+    assert not missing.exists()
+    open_warehouse(f"sqlite:///{tmp_path / 'w.db'}")
     result = virage("scores", "--warehouse", f"sqlite:///{tmp_path / 'w.db'}")
     assert result.returncode == 0
     assert "No scores yet" in result.stdout
+
+
+@pytest.mark.postgres
+def test_a_read_only_bi_role_can_print_the_leaderboard(postgres_url, world):
+    import psycopg
+
+    open_warehouse(postgres_url)
+    publish_world(world, postgres_url)
+    role = "virage_bi_" + postgres_url.rsplit("_", 1)[-1]
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    try:
+        as_bi = postgres_url.replace("postgres@", f"{role}@", 1)
+        rows = json.loads(virage("scores", "--warehouse", as_bi, "--format", "json").stdout)
+        assert {r["person_id"] for r in rows} == {p["person_id"] for p in PERSONAS if p["consent"]}
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
+            conn.execute(f"DROP ROLE {role}")

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from tests.conftest import SHARED_SAMPLES, skip_or_fail
 from tests.worlds import AS_OF, PERSONAS
 from virage.flows.nightly import nightly_scores
+from virage.tasks.people import WITHHELD
 from virage.warehouse import make_engine
 
 pytestmark = pytest.mark.flow
@@ -26,8 +27,9 @@ def test_nightly_flow_scores_every_consenting_person(prefect_api_url, warehouse,
     bad.parent.mkdir(parents=True)
     bad.write_text(
         "platform,handle,post_id,posted_at,text,url,impressions,likes,comments,"
-        "shares,clicks\nx,@micro,z1,2026-11-19T10:00:00Z,ok,,,-5,0,0,\n"
-        "x,@stranger,z2,2026-11-19T10:00:00Z,hello,,,1,0,0,\n",
+        "shares,clicks\ninstagram,@micro,z1,2026-11-19T10:00:00Z,ok,,,-5,0,0,\n"
+        "x,@stranger,z2,2026-11-19T10:00:00Z,hello,,,1,0,0,\n"
+        "linkedin,@emp_no,z3,2026-11-19T10:00:00Z,my private words,,,-1,0,0,\n",
         encoding="utf-8",
     )
     (world / "exports" / "agency" / "notes.txt").write_text("not an export")
@@ -35,8 +37,8 @@ def test_nightly_flow_scores_every_consenting_person(prefect_api_url, warehouse,
     summary = nightly_scores(landing=str(world), warehouse_url=warehouse, as_of=AS_OF)
 
     assert summary["files_quarantined"] == 1
-    assert summary["rows_quarantined"] == 1
-    assert summary["quarantined_by_rule"] == {"bad_count": 1, "unrecognised_file": 1}
+    assert summary["rows_quarantined"] == 2
+    assert summary["quarantined_by_rule"] == {"bad_count": 2, "unrecognised_file": 1}
     no_consent_posts = next(p["posts"] for p in PERSONAS if not p["consent"])
     assert summary["skipped_by_reason"] == {"no_consent": no_consent_posts, "unknown_handle": 1}
 
@@ -59,17 +61,24 @@ def test_nightly_flow_scores_every_consenting_person(prefect_api_url, warehouse,
             "status": "completed",
             "files_seen": summary["files_seen"],
             "rows_loaded": summary["posts_written"],
-            "rows_quarantined": 1,
+            "rows_quarantined": 2,
             "rows_skipped": no_consent_posts + 1,
         }
     ]
     quarantine = query(
-        warehouse, "SELECT source_file, row_number, rule FROM quarantine ORDER BY source_file"
+        warehouse,
+        "SELECT source_file, row_number, rule, excerpt FROM quarantine "
+        "ORDER BY source_file, row_number",
     )
-    assert quarantine["source_file"].tolist() == [
-        "exports/agency/notes.txt",
-        "exports/agency/report.posts.csv",
+    assert quarantine[["source_file", "rule"]].values.tolist() == [
+        ["exports/agency/notes.txt", "unrecognised_file"],
+        ["exports/agency/report.posts.csv", "bad_count"],
+        ["exports/agency/report.posts.csv", "bad_count"],
     ]
+    # The consenting person's bad row keeps an excerpt; the other's words are not stored.
+    assert quarantine["excerpt"].iloc[1].startswith("instagram,@micro,z1")
+    assert quarantine["excerpt"].iloc[2] == WITHHELD
+    assert "private" not in query(warehouse, "SELECT * FROM quarantine").to_csv()
 
 
 def test_rerunning_a_day_gives_the_same_tables(prefect_api_url, tmp_path, world):
@@ -123,3 +132,13 @@ def test_native_exports_are_quarantined_not_fatal(prefect_api_url, tmp_path, wor
     native = sorted(p for p in SHARED_SAMPLES.rglob("*") if p.is_file())
     assert summary["files_quarantined"] == len(native) > 0
     assert summary["people_scored"] == sum(p["consent"] for p in PERSONAS)
+
+
+def test_a_landing_zone_with_no_exports_still_scores_everyone(prefect_api_url, tmp_path, world):
+    shutil.rmtree(world / "exports")
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    summary = nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
+    assert summary["files_seen"] == 0
+    current = query(url, "SELECT * FROM current_influence_scores")
+    assert len(current) == 2 * sum(p["consent"] for p in PERSONAS)
+    assert (current["posts_considered"] == 0).all()

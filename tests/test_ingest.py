@@ -30,7 +30,7 @@ def test_reads_exchange_posts_with_bom_quotes_and_extra_columns(tmp_path):
         'x,@Ana,1,2026-11-01T10:00:00+01:00,"multi\nline, ""quoted""",,,5,1,0,,true,hi\n',
     )
     raw = read_exchange_csv(path, POSTS)
-    assert list(raw.columns) == [*POSTS.exchange_header, "is_sponsored", "row_number"]
+    assert list(raw.columns) == [*POSTS.exchange_header, "declared_sponsored", "row_number"]
     assert raw.loc[0, "text"] == 'multi\nline, "quoted"'
     assert raw.loc[0, "handle"] == "@Ana"
     assert raw.loc[0, "row_number"] == 1
@@ -44,6 +44,22 @@ def test_reads_exchange_posts_with_bom_quotes_and_extra_columns(tmp_path):
         ("platform,handle,post_id\nx,a,1\n", "missing_columns", "posted_at"),
         (b"platform,handle\n\xff\xfe\x00bad", "not_utf8", "UTF-8"),
         (HEADER + '\nx,a,1,2026-11-01T10:00:00Z,"never closed,,,1,1,1,\n', "unreadable_csv", "CSV"),
+        (
+            HEADER + "\nx,a,1,2026-11-01T10:00:00Z,ok,,,1,1,1,\nx,a,2,2026-11-01T10:00:00Z,"
+            "Top 3, best,,900,7,1,1,\n",
+            "unreadable_csv",
+            "line 3 has 12 fields but the header has 11",
+        ),
+        (
+            HEADER + "\nx,a,2,2026-11-01T10:00:00Z,Top 3, best,,900,7,1,1,\n",
+            "unreadable_csv",
+            "first row has more fields than the header",
+        ),
+        (
+            HEADER + ",likes\nx,a,1,2026-11-01T10:00:00Z,ok,,,1,1,1,,2\n",
+            "duplicate_columns",
+            "likes appear twice",
+        ),
     ],
 )
 def test_unusable_files_are_rejected_with_a_reason(tmp_path, content, rule, words):
@@ -52,6 +68,21 @@ def test_unusable_files_are_rejected_with_a_reason(tmp_path, content, rule, word
         read_exchange_csv(path, POSTS)
     assert caught.value.rule == rule
     assert words in caught.value.detail
+
+
+def test_blank_trailing_header_columns_are_ignored(tmp_path):
+    path = write(
+        tmp_path / "excel.posts.csv", HEADER + ",,\nx,a,1,2026-11-01T10:00:00Z,ok,,,1,1,1,,,\n"
+    )
+    assert read_exchange_csv(path, POSTS)["likes"].tolist() == ["1"]
+
+
+def test_a_file_that_cannot_be_opened_is_rejected(tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "gone.posts.csv").symlink_to(tmp_path / "nowhere.csv")
+    parsed = parse_exports(discover_exports(exports, tmp_path))
+    assert parsed.rejected_files["rule"].tolist() == ["unreadable_file"]
 
 
 def test_discovery_orders_by_modification_time_and_flags_unknown_files(tmp_path):

@@ -22,32 +22,77 @@ def test_only_consenting_valid_people_are_scored_and_extra_columns_are_kept(tmp_
     roster = read_roster(
         roster_file(
             tmp_path,
-            "p1,Ana,ambassador,true,Sales,@Ana_X,,,,north",
+            "p1,Ana,Ambassador,true,Sales,@Ana_X,,,,north",
             "p2,Ben,influencer,FALSE,,,ben,,,south",
             "p3,Cy,boss,true,,,,cy,,east",
             "p4,Di,influencer,maybe,,,,,di,west",
-            "p1,Ana again,ambassador,true,,,,,,north",
-            "p5,,influencer,true,,@ana_x,,,,west",
+            "p5,,influencer,true,,,,,@ eve ,west",
             header=ROSTER_HEADER + ",region",
         )
     )
     assert roster.people["person_id"].tolist() == ["p1", "p5"]
+    assert roster.people["role"].tolist() == ["ambassador", "influencer"]
     assert roster.people.loc[1, "display_name"] == "p5"  # empty name falls back to the id
     assert roster.extra_columns == ["region"]
     assert roster.people["region"].tolist() == ["north", "west"]
-    assert dict(zip(roster.rejected["row_number"], roster.rejected["rule"], strict=True)) == {
-        3: "unknown_role",
-        4: "bad_boolean",
-        5: "duplicate_person",
-        6: "duplicate_handle",
-    }
+    rules = dict(zip(roster.rejected["row_number"], roster.rejected["rule"], strict=True))
+    assert rules == {3: "unknown_role", 4: "bad_boolean"}
+    assert roster.rejected["excerpt"].isna().all()  # nothing about people is copied
     status = roster.handles.set_index(["platform", "handle"])["status"].to_dict()
     assert status == {
         ("x", "ana_x"): "scored",
         ("linkedin", "ben"): "no_consent",
         ("instagram", "cy"): "invalid_row",
         ("tiktok", "di"): "invalid_row",
+        ("tiktok", "eve"): "scored",
     }
+
+
+def test_a_person_on_two_rows_and_a_shared_handle_are_used_by_nobody(tmp_path):
+    roster = read_roster(
+        roster_file(
+            tmp_path,
+            "p1,Ana,ambassador,maybe,,secret,,,",
+            "p1,Ana,ambassador,true,,pub,,,",
+            "p2,Ben,influencer,true,,,ben,,",
+            "p3,Cy,influencer,false,,,ben,,",
+        )
+    )
+    assert roster.people["person_id"].tolist() == ["p2"]
+    rules = sorted(zip(roster.rejected["row_number"], roster.rejected["rule"], strict=True))
+    assert rules == [
+        (1, "bad_boolean"),
+        (2, "duplicate_person"),
+        (3, "duplicate_handle"),
+        (4, "duplicate_handle"),
+    ]
+    status = roster.handles.set_index(["platform", "handle"])["status"].to_dict()
+    assert status == {
+        ("x", "secret"): "invalid_row",
+        ("x", "pub"): "invalid_row",
+        ("linkedin", "ben"): "shared_handle",
+    }
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([], "lists nobody"),
+        (
+            ["p1,Ana,boss,true,,,,,", "p2,Ben,chief,true,,,,,"],
+            "no usable row (row 1: role is 'boss'",
+        ),
+        # An unquoted comma in a value: refused, never read shifted by one column.
+        (
+            ["p1,Ana,ambassador,true,Marketing, Paris,a,,,", "p2,Ben,influencer,true,,b,,,"],
+            "more fields than the header; quote values that contain commas",
+        ),
+    ],
+)
+def test_a_roster_that_would_score_nobody_is_fatal(tmp_path, rows, message):
+    with pytest.raises(ConfigError) as caught:
+        read_roster(roster_file(tmp_path, *rows))
+    assert message in str(caught.value)
 
 
 @pytest.mark.parametrize(

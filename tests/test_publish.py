@@ -55,17 +55,22 @@ def table(engine, sql: str) -> pd.DataFrame:
         return pd.DataFrame(conn.execute(text(sql)).mappings().all())
 
 
-def publish(engine, run_id, scores, posts, quarantined=None, as_of=AS_OF):
+def publish(engine, run_id, scores, posts, quarantined=None, as_of=AS_OF, kept=None):
+    """Publish with every scored person kept, and account x/ana belonging to micro,
+    unless `kept` (accounts, people) says otherwise."""
+    people = pd.DataFrame({"person_id": scores["person_id"].unique()})
+    accounts = pd.DataFrame({"platform": ["x"], "handle": ["ana"], "person_id": ["micro"]})
+    kept_accounts, kept_people = kept or (accounts, people)
     start_run(engine, run_id, as_of)
+    quarantined = no_quarantine() if quarantined is None else quarantined
     return publish_night(
-        engine,
-        run_id,
-        as_of,
-        posts,
-        scores,
-        no_quarantine() if quarantined is None else quarantined,
-        COUNTS,
+        engine, run_id, as_of, posts, scores, quarantined, kept_accounts, kept_people, COUNTS
     )
+
+
+def publish_world(world, url: str) -> None:
+    """Score the world and publish it into the warehouse at `url`."""
+    publish(open_warehouse(url), "world", score_world(world), some_posts())
 
 
 def test_publish_round_trips_and_reruns_replace_the_day(warehouse, world):
@@ -111,16 +116,33 @@ def test_another_day_adds_history_and_the_view_shows_the_latest(warehouse, world
     assert current["n"].iloc[0] == days["n"].iloc[0]
 
 
-def test_people_no_longer_scored_are_purged_from_every_day(warehouse, world):
+def test_people_no_longer_kept_are_purged_from_every_day(warehouse, world):
     engine = open_warehouse(warehouse)
     scores = score_world(world)
     publish(engine, "before", scores, some_posts())
-    without_micro = scores[scores["person_id"] != "micro"]
-    counts = publish(engine, "after", without_micro, some_posts(0))
+    later = AS_OF.replace(day=AS_OF.day + 1)
+    without_micro = scores[scores["person_id"] != "micro"].assign(as_of_date=pd.Timestamp(later))
+    nobody_owns_ana = pd.DataFrame(columns=["platform", "handle", "person_id"])
+    people = pd.DataFrame({"person_id": without_micro["person_id"].unique()})
+    counts = publish(
+        engine, "after", without_micro, some_posts(0), as_of=later, kept=(nobody_owns_ana, people)
+    )
     assert counts["posts_purged"] == 3
+    assert counts["scores_purged"] == 2  # micro's rows of the earlier day, both campaigns
     left = table(engine, "SELECT DISTINCT person_id FROM influence_scores")
     assert "micro" not in set(left["person_id"])
     assert table(engine, "SELECT COUNT(*) AS n FROM posts")["n"].iloc[0] == 0
+
+
+def test_a_handle_given_to_someone_else_takes_its_stored_posts_away(warehouse, world):
+    engine = open_warehouse(warehouse)
+    scores = score_world(world)
+    publish(engine, "before", scores, some_posts())
+    ana_is_now_megas = pd.DataFrame({"platform": ["x"], "handle": ["ana"], "person_id": ["mega"]})
+    people = pd.DataFrame({"person_id": scores["person_id"].unique()})
+    counts = publish(engine, "after", scores, some_posts(0), kept=(ana_is_now_megas, people))
+    assert counts["posts_purged"] == 3
+    assert counts["scores_purged"] == 0
 
 
 def test_a_failed_publish_leaves_the_published_night_untouched(warehouse, world):

@@ -225,3 +225,14 @@ def test_tiers():
         "macro",
         "mega",
     ]
+
+
+def test_without_any_follower_data_everyone_is_still_scored(tmp_path):
+    root = write_world(tmp_path)
+    for snapshot in (root / "exports").rglob("*.accounts.csv"):
+        snapshot.unlink()
+    scores = score_world(root)
+    assert (scores["tier"] == "unknown").all()
+    assert scores["score"].between(0, 100).all()
+    velo = by_person(scores, "velo")
+    assert velo.loc["micro", "score"] > velo.loc["mega", "score"]

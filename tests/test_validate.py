@@ -53,10 +53,14 @@ def test_each_broken_row_is_quarantined_with_the_first_rule_it_breaks():
             {"posted_at": "31/10/2026"},
             {"likes": ""},
             {"platform": "", "likes": "-1"},
+            {"likes": "1e30"},
+            {"posted_at": "2026-06-20"},
+            {"text": "nul\x00byte"},
         ),
         POSTS,
     )
-    assert len(checked.clean) == 1
+    assert len(checked.clean) == 2
+    assert checked.clean["text"].tolist() == ["bonjour", "nulbyte"]
     rejected = checked.rejected.set_index("row_number")
     assert rejected["rule"].to_dict() == {
         2: "bad_count",
@@ -68,8 +72,12 @@ def test_each_broken_row_is_quarantined_with_the_first_rule_it_breaks():
         8: "bad_timestamp",
         9: "missing_value",
         10: "missing_value",
+        11: "bad_count",
+        12: "bad_timestamp",
     }
-    assert rejected.loc[2, "detail"] == "likes is '-5'; counts must be whole numbers >= 0"
+    assert rejected.loc[2, "detail"] == (
+        "likes is '-5'; counts must be whole numbers between 0 and 1000000000000000"
+    )
     assert "expected one of x, linkedin, instagram, tiktok" in rejected.loc[5, "detail"]
     assert "UTC offset" in rejected.loc[7, "detail"]
     assert rejected.loc[6, "detail"].startswith("handle is empty")

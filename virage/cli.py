@@ -92,7 +92,8 @@ def run(
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except Exception as exc:  # the flow run's log has the details
-        raise _fail(f"the run failed: {type(exc).__name__}: {exc}", 1) from None
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        raise _fail(f"the run failed: {type(exc).__name__}: {first_line}", 1) from None
     typer.echo(
         f"virage run {summary['run_id']} as of {summary['as_of']} into "
         f"{summary['warehouse']}: completed"
@@ -112,11 +113,11 @@ def scores(
 ) -> None:
     """Print the current leaderboard (latest day) from the warehouse."""
     from virage.leaderboard import read_leaderboard
-    from virage.warehouse import open_warehouse
+    from virage.warehouse import connect_existing
 
     try:
         board = read_leaderboard(
-            open_warehouse(warehouse), campaign, role.value if role else None, top
+            connect_existing(warehouse), campaign, role.value if role else None, top
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None

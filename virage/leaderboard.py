@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 
 from virage.schemas.warehouse import view_tables
 
@@ -15,6 +15,8 @@ def read_leaderboard(
 ) -> pd.DataFrame:
     """The latest day's scores, best first within each campaign and role; the `top`
     ranks of each when given."""
+    if not inspect(engine).has_table(LEADERBOARD_VIEW):
+        return pd.DataFrame(columns=[c.name for c in view_tables[LEADERBOARD_VIEW].columns])
     view = view_tables[LEADERBOARD_VIEW]
     query = select(view).order_by(view.c.campaign_id, view.c.role, view.c.rank)
     if campaign:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, Table, create_engine, event
-from sqlalchemy import column as sql_column
-from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -67,6 +66,33 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _unreachable(url: str, exc: SQLAlchemyError) -> ConfigError:
+    reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0]
+    return ConfigError(f"cannot reach warehouse {redact(url)}: {reason}")
+
+
+def connect_existing(url: str | None = None) -> Engine:
+    """Connect to a warehouse for reading, changing nothing: BI roles may only SELECT,
+    and a mistyped SQLite path must not create an empty database."""
+    resolved = resolve_url(url)
+    engine = make_engine(resolved)
+    database = engine.url.database
+    if (
+        engine.dialect.name == "sqlite"
+        and database
+        and database != ":memory:"
+        and not (database.startswith("file:") or Path(database).exists())
+    ):
+        raise ConfigError(
+            f"warehouse file {database} does not exist; check --warehouse or run `virage run` first"
+        )
+    try:
+        engine.connect().close()
+    except SQLAlchemyError as exc:
+        raise _unreachable(resolved, exc) from None
+    return engine
+
+
 def open_warehouse(url: str | None = None) -> Engine:
     """Connect, create missing tables and views, and return the engine. Raises
     ConfigError with one line when the warehouse cannot be reached."""
@@ -76,8 +102,7 @@ def open_warehouse(url: str | None = None) -> Engine:
         with engine.begin() as conn:
             create_schema(conn)
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0]
-        raise ConfigError(f"cannot reach warehouse {redact(resolved)}: {reason}") from None
+        raise _unreachable(resolved, exc) from None
     return engine
 
 
@@ -95,16 +120,14 @@ def _column_values(frame: pd.DataFrame, table: Table, dialect: str) -> list[list
     return columns
 
 
-def bulk_insert(
-    conn: Connection, table: Table, frame: pd.DataFrame, into: str | None = None
-) -> int:
-    """Insert every row of `frame` (the table's columns) into `table`, or into the
-    table named `into` with the same columns, inside the caller's transaction."""
+def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
+    """Insert every row of `frame` (the table's columns) into `table`, inside the
+    caller's transaction."""
     if frame.empty:
         return 0
     dialect = conn.dialect.name
     quote = conn.dialect.identifier_preparer.quote
-    target = quote(into or table.name)
+    target = quote(table.name)
     names = ", ".join(quote(c.name) for c in table.columns)
     rows = list(zip(*_column_values(frame, table, dialect), strict=True))
     if dialect == "postgresql":
@@ -116,7 +139,6 @@ def bulk_insert(
         marks = ", ".join("?" * len(table.columns))
         conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
     else:  # any other SQLAlchemy dialect: portable, slower
-        clause = sql_table(into or table.name, *(sql_column(c.name) for c in table.columns))
         values = frame[[c.name for c in table.columns]].astype(object)
-        conn.execute(clause.insert(), values.where(values.notna(), None).to_dict("records"))
+        conn.execute(table.insert(), values.where(values.notna(), None).to_dict("records"))
     return len(rows)

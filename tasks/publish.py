@@ -59,8 +59,9 @@ def _temporary(
     table.drop(conn)
 
 
-def _text_columns(*names: str) -> list[Column]:
-    return [Column(n, Text(), nullable=False) for n in names]
+def _key_columns(*names: str) -> list[Column]:
+    """Text columns forming the table's primary key (its index serves the lookups)."""
+    return [Column(n, Text(), primary_key=True) for n in names]
 
 
 def _upsert_posts(conn: Connection, frame: pd.DataFrame) -> int:
@@ -88,9 +89,9 @@ def _purge(
     kept person, and the scores of people who are no longer kept."""
     with (
         _temporary(
-            conn, "kept_accounts", _text_columns("platform", "handle", "person_id"), kept_accounts
+            conn, "kept_accounts", _key_columns("platform", "handle", "person_id"), kept_accounts
         ) as accounts,
-        _temporary(conn, "kept_people", _text_columns("person_id"), kept_people) as people,
+        _temporary(conn, "kept_people", _key_columns("person_id"), kept_people) as people,
     ):
         still_owned = (
             select(accounts.c.person_id)

@@ -70,7 +70,8 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     which would otherwise be read shifted or cut."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
+            # pandas skips blank lines before the header too.
+            header = next((row for row in csv.reader(handle) if any(c.strip() for c in row)), None)
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             raw = pd.read_csv(
@@ -102,16 +103,26 @@ def read_csv_text(path: Path) -> pd.DataFrame:
             else _last_line(exc)
         )
         raise FileRejected("unreadable_csv", f"cannot be read as CSV: {reason}") from None
-    except (OSError, csv.Error) as exc:
+    except (OSError, csv.Error, ValueError) as exc:
         raise FileRejected("unreadable_file", f"cannot be read: {_last_line(exc)}") from None
     names = [h.strip().lower() for h in header or []]
+    if len(names) != len(raw.columns):
+        raise FileRejected("unreadable_csv", "the header line cannot be told apart from the rows")
     repeated = sorted({n for n in names if n and names.count(n) > 1})
     if repeated:
         raise FileRejected(
             "duplicate_columns", f"column(s) {', '.join(repeated)} appear twice in the header"
         )
     raw.columns = names
-    return raw.loc[:, [n != "" for n in names]]
+    raw = raw.loc[:, [n != "" for n in names]]
+    if _has_nul(path):  # PostgreSQL cannot store NUL characters; they carry no meaning
+        raw = raw.apply(lambda column: column.str.replace("\x00", "", regex=False))
+    return raw
+
+
+def _has_nul(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return any(b"\x00" in block for block in iter(lambda: handle.read(1 << 20), b""))
 
 
 def _last_line(exc: Exception) -> str:

@@ -92,8 +92,10 @@ class Roster:
     was rejected) or shared_handle (claimed by several people)."""
     rejected: pd.DataFrame
     extra_columns: list[str]
-    statuses: pd.DataFrame
-    """person_id, status of every roster row that names a person."""
+    kept_ids: list[str]
+    """People whose stored posts and scores stay: everyone the roster names, except
+    anyone with consent false on any row. A row rejected for a typo keeps its
+    person's history; the quarantine says what to fix."""
 
 
 @dataclass
@@ -240,6 +242,7 @@ def read_roster(path: Path) -> Roster:
         )
     )
     handles = handles.assign(status=handles["status"].mask(shared, "shared_handle"))
+    handles = handles.drop_duplicates(["platform", "handle"])
 
     extra = [
         c for c in raw.columns if c not in ROSTER.columns and c not in ("source_file", "row_number")
@@ -256,8 +259,14 @@ def read_roster(path: Path) -> Roster:
         handles.drop(columns="row_number").reset_index(drop=True),
         rejected_rows.sort_values("row_number", kind="stable").reset_index(drop=True),
         extra,
-        pd.DataFrame({"person_id": person_ids, "status": status})[person_ids != ""],
+        _kept_ids(person_ids, raw["consent"]),
     )
+
+
+def _kept_ids(person_ids: pd.Series, consent: pd.Series) -> list[str]:
+    # An explicit "false" withdraws consent even on a row that is otherwise invalid.
+    withdrawn = set(person_ids[consent.str.strip().str.lower().eq("false")])
+    return sorted(set(person_ids[person_ids != ""]) - withdrawn)
 
 
 def _one_line(exc: Exception) -> str:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from virage.schemas.fields import ACCOUNTS, POSTS
-from virage.tasks.landing import Roster
 from virage.tasks.text import fold_series, is_sponsored_text
 
 SKIP_REASONS = {
@@ -41,22 +40,6 @@ def withhold_private(rejected: pd.DataFrame, handles: pd.DataFrame) -> pd.DataFr
         pd.MultiIndex.from_frame(scored)
     )
     return rejected.assign(excerpt=rejected["excerpt"].where(owned, WITHHELD))
-
-
-KEPT_STATUSES = ("scored", "invalid_row")
-"""Whose stored data stays: people scored today, and people whose roster row was
-rejected (a typo must not erase a history; the quarantine says what to fix)."""
-
-
-def kept(roster: Roster) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The accounts (platform, handle, person_id) whose stored posts stay, and the
-    people (person_id) whose stored scores stay; the publisher deletes the rest."""
-    accounts = roster.handles[roster.handles["status"].isin(KEPT_STATUSES)]
-    people = roster.statuses[roster.statuses["status"].isin(KEPT_STATUSES)]
-    return (
-        accounts[["platform", "handle", "person_id"]].reset_index(drop=True),
-        people[["person_id"]].drop_duplicates().reset_index(drop=True),
-    )
 
 
 def latest_copies(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:

@@ -51,7 +51,8 @@ def _temporary(
     conn: Connection, name: str, columns: list[Column], rows: pd.DataFrame
 ) -> Iterator[Table]:
     """A temporary table filled with `rows` for the life of the block, inside the
-    caller's transaction (a rollback removes it too)."""
+    caller's transaction: on an error the rollback removes it (DDL is transactional
+    on PostgreSQL, and on SQLite as virage drives it, see virage/warehouse.py)."""
     table = Table(name, MetaData(), *columns, prefixes=["TEMPORARY"])
     table.create(conn)
     bulk_insert(conn, table, rows)
@@ -82,31 +83,13 @@ def _upsert_posts(conn: Connection, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
-def _purge(
-    conn: Connection, kept_accounts: pd.DataFrame, kept_people: pd.DataFrame
-) -> tuple[int, int]:
-    """Delete, from every day, the posts of accounts that no longer belong to the same
-    kept person, and the scores of people who are no longer kept."""
-    with (
-        _temporary(
-            conn, "kept_accounts", _key_columns("platform", "handle", "person_id"), kept_accounts
-        ) as accounts,
-        _temporary(conn, "kept_people", _key_columns("person_id"), kept_people) as people,
-    ):
-        still_owned = (
-            select(accounts.c.person_id)
-            .where(
-                accounts.c.platform == posts.c.platform,
-                accounts.c.handle == posts.c.handle,
-                accounts.c.person_id == posts.c.person_id,
-            )
-            .exists()
-        )
-        purged_posts = conn.execute(delete(posts).where(~still_owned)).rowcount
+def _purge(conn: Connection, kept_people: pd.DataFrame) -> tuple[int, int]:
+    """Delete, from every day, the posts and scores of people who are not kept."""
+    with _temporary(conn, "kept_people", _key_columns("person_id"), kept_people) as people:
+        kept = select(people.c.person_id)
+        purged_posts = conn.execute(delete(posts).where(posts.c.person_id.not_in(kept))).rowcount
         purged_scores = conn.execute(
-            delete(influence_scores).where(
-                influence_scores.c.person_id.not_in(select(people.c.person_id))
-            )
+            delete(influence_scores).where(influence_scores.c.person_id.not_in(kept))
         ).rowcount
     return purged_posts, purged_scores
 
@@ -118,17 +101,15 @@ def publish_night(
     posts_frame: pd.DataFrame,
     scores: pd.DataFrame,
     quarantined: pd.DataFrame,
-    kept_accounts: pd.DataFrame,
-    kept_people: pd.DataFrame,
+    kept_ids: list[str],
     summary: dict,
 ) -> dict:
     """Publish one night atomically and return what was written.
 
     scores replace the day's rows; posts replace their stored copies; quarantine
-    records are stamped with the run id. Stored posts stay only while their account
-    is in `kept_accounts` (platform, handle, person_id) under the same person, stored
-    scores only while their person is in `kept_people` (see people.kept); the rest is
-    deleted from every day: consent withdrawn, left the roster, handle given away."""
+    records are stamped with the run id. Stored posts and scores of anyone not in
+    `kept_ids` (consent withdrawn, no longer in the roster; see Roster.kept_ids) are
+    deleted from every day."""
     if not scores.empty and set(scores["as_of_date"]) != {pd.Timestamp(as_of)}:
         raise ValueError(f"scores to publish for {as_of} carry other days")
     stamped = quarantined.assign(run_id=run_id, quarantined_at=pd.Timestamp(now_utc()))
@@ -137,7 +118,8 @@ def publish_night(
         written = _upsert_posts(conn, posts_frame)
         conn.execute(delete(influence_scores).where(influence_scores.c.as_of_date == as_of))
         published = bulk_insert(conn, influence_scores, scores.assign(run_id=run_id))
-        purged_posts, purged_scores = _purge(conn, kept_accounts, kept_people)
+        kept_people = pd.DataFrame({"person_id": pd.Series(kept_ids, dtype="str")})
+        purged_posts, purged_scores = _purge(conn, kept_people)
         bulk_insert(conn, quarantine, stamped)
         counts = {
             "posts_written": written,

@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks import ingest, landing, people, publish, scoring, summary, validate
-from virage.warehouse import open_warehouse
+from virage.warehouse import make_engine, open_warehouse
 
 
 def _transient(task, task_run, state) -> bool:
@@ -68,7 +68,7 @@ def prepare_warehouse(url: str) -> str:
 
 @task(name="start-run", cache_policy=NO_CACHE, **_IO)
 def start_run(url: str, run_id: str, as_of: dt.date) -> None:
-    publish.start_run(open_warehouse(url), run_id, as_of)
+    publish.start_run(make_engine(url), run_id, as_of)
 
 
 @task(name="discover-files", cache_policy=NO_CACHE)
@@ -131,17 +131,8 @@ def publish_night(
     roster: landing.Roster,
     counts: dict,
 ) -> dict:
-    kept_accounts, kept_people = people.kept(roster)
     written = publish.publish_night(
-        open_warehouse(url),
-        run_id,
-        as_of,
-        posts,
-        scores,
-        quarantined,
-        kept_accounts,
-        kept_people,
-        counts,
+        make_engine(url), run_id, as_of, posts, scores, quarantined, roster.kept_ids, counts
     )
     get_run_logger().info("published %s", written)
     return written
@@ -149,7 +140,7 @@ def publish_night(
 
 @task(name="record-failure", cache_policy=NO_CACHE)
 def record_failure(url: str, run_id: str, error: str) -> None:
-    publish.fail_run(open_warehouse(url), run_id, error)
+    publish.fail_run(make_engine(url), run_id, error)
 
 
 @task(name="summarise", cache_policy=NO_CACHE)

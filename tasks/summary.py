@@ -85,7 +85,7 @@ def summary_lines(summary: dict) -> list[str]:
             f"published: {summary['posts_written']} posts, "
             f"{summary['scores_published']} scores; purged "
             f"{summary['posts_purged']} posts and {summary['scores_purged']} scores "
-            "of people no longer consenting"
+            "of people who left the roster or withdrew consent"
         )
     return lines
 

@@ -101,8 +101,7 @@ def canonicalise(raw: pd.DataFrame, frame: Frame, record: bool = True) -> Checke
     typed = raw.copy()
     fields = [f for f in frame.fields if f.name in raw.columns]
     for f in fields:
-        # PostgreSQL cannot store NUL characters in text; they carry no meaning.
-        text = raw[f.name].fillna("").astype("str").str.replace("\x00", "", regex=False)
+        text = raw[f.name].fillna("").astype("str")
         if f.name not in _FREE_TEXT:
             text = text.str.strip()
         empty = text.eq("")
@@ -129,7 +128,7 @@ def canonicalise(raw: pd.DataFrame, frame: Frame, record: bool = True) -> Checke
     rejected = raw.loc[rejected_mask, ["source_file", "row_number"]].assign(
         rule=rule[rejected_mask].astype("str"),
         detail=detail[rejected_mask].astype("str"),
-        excerpt=_excerpt(raw.loc[rejected_mask, [f.name for f in fields]]),
+        excerpt=_excerpt(raw.loc[rejected_mask, [f.name for f in fields if f.in_exchange]]),
         **{c: typed.loc[rejected_mask, c] for c in owner},
     )
     return Checked(
@@ -140,8 +139,8 @@ def canonicalise(raw: pd.DataFrame, frame: Frame, record: bool = True) -> Checke
 
 
 def _excerpt(rows: pd.DataFrame) -> pd.Series:
-    if rows.empty:
-        return pd.Series([], dtype="str", index=rows.index)
+    if rows.empty:  # no rows, or no exchange columns to quote (the roster)
+        return pd.Series(pd.NA, index=rows.index, dtype="object")
     return rows.fillna("").astype("str").agg(",".join, axis=1).str.slice(0, _EXCERPT_CHARS)
 
 

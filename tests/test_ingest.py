@@ -70,6 +70,15 @@ def test_unusable_files_are_rejected_with_a_reason(tmp_path, content, rule, word
     assert words in caught.value.detail
 
 
+def test_nul_characters_are_removed_and_blank_lines_before_the_header_skipped(tmp_path):
+    path = write(
+        tmp_path / "nul.posts.csv",
+        "\n" + HEADER + "\nx,a\x00,1,2026-11-01T10:00:00Z,nul\x00byte,,,1,1,1,\n",
+    )
+    raw = read_exchange_csv(path, POSTS)
+    assert raw.loc[0, ["handle", "text"]].tolist() == ["a", "nulbyte"]
+
+
 def test_blank_trailing_header_columns_are_ignored(tmp_path):
     path = write(
         tmp_path / "excel.posts.csv", HEADER + ",,\nx,a,1,2026-11-01T10:00:00Z,ok,,,1,1,1,,,\n"

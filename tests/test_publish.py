@@ -56,16 +56,11 @@ def table(engine, sql: str) -> pd.DataFrame:
 
 
 def publish(engine, run_id, scores, posts, quarantined=None, as_of=AS_OF, kept=None):
-    """Publish with every scored person kept, and account x/ana belonging to micro,
-    unless `kept` (accounts, people) says otherwise."""
-    people = pd.DataFrame({"person_id": scores["person_id"].unique()})
-    accounts = pd.DataFrame({"platform": ["x"], "handle": ["ana"], "person_id": ["micro"]})
-    kept_accounts, kept_people = kept or (accounts, people)
+    """Publish with every scored person kept unless `kept` (person ids) says otherwise."""
+    kept_ids = sorted(scores["person_id"].unique()) if kept is None else kept
     start_run(engine, run_id, as_of)
     quarantined = no_quarantine() if quarantined is None else quarantined
-    return publish_night(
-        engine, run_id, as_of, posts, scores, quarantined, kept_accounts, kept_people, COUNTS
-    )
+    return publish_night(engine, run_id, as_of, posts, scores, quarantined, kept_ids, COUNTS)
 
 
 def publish_world(world, url: str) -> None:
@@ -122,11 +117,7 @@ def test_people_no_longer_kept_are_purged_from_every_day(warehouse, world):
     publish(engine, "before", scores, some_posts())
     later = AS_OF.replace(day=AS_OF.day + 1)
     without_micro = scores[scores["person_id"] != "micro"].assign(as_of_date=pd.Timestamp(later))
-    nobody_owns_ana = pd.DataFrame(columns=["platform", "handle", "person_id"])
-    people = pd.DataFrame({"person_id": without_micro["person_id"].unique()})
-    counts = publish(
-        engine, "after", without_micro, some_posts(0), as_of=later, kept=(nobody_owns_ana, people)
-    )
+    counts = publish(engine, "after", without_micro, some_posts(0), as_of=later)
     assert counts["posts_purged"] == 3
     assert counts["scores_purged"] == 2  # micro's rows of the earlier day, both campaigns
     left = table(engine, "SELECT DISTINCT person_id FROM influence_scores")
@@ -134,15 +125,27 @@ def test_people_no_longer_kept_are_purged_from_every_day(warehouse, world):
     assert table(engine, "SELECT COUNT(*) AS n FROM posts")["n"].iloc[0] == 0
 
 
-def test_a_handle_given_to_someone_else_takes_its_stored_posts_away(warehouse, world):
+def test_people_kept_but_not_scored_keep_their_history(warehouse, world):
     engine = open_warehouse(warehouse)
     scores = score_world(world)
     publish(engine, "before", scores, some_posts())
-    ana_is_now_megas = pd.DataFrame({"platform": ["x"], "handle": ["ana"], "person_id": ["mega"]})
-    people = pd.DataFrame({"person_id": scores["person_id"].unique()})
-    counts = publish(engine, "after", scores, some_posts(0), kept=(ana_is_now_megas, people))
-    assert counts["posts_purged"] == 3
-    assert counts["scores_purged"] == 0
+    later = AS_OF.replace(day=AS_OF.day + 1)
+    without_micro = scores[scores["person_id"] != "micro"].assign(as_of_date=pd.Timestamp(later))
+    counts = publish(
+        engine,
+        "after",
+        without_micro,
+        some_posts(0),
+        as_of=later,
+        kept=sorted(scores["person_id"].unique()),
+    )
+    assert counts == {
+        "posts_written": 0,
+        "scores_published": len(without_micro),
+        "posts_purged": 0,
+        "scores_purged": 0,
+    }
+    assert table(engine, "SELECT COUNT(*) AS n FROM posts")["n"].iloc[0] == 3
 
 
 def test_a_failed_publish_leaves_the_published_night_untouched(warehouse, world):
@@ -161,6 +164,8 @@ def test_a_failed_publish_leaves_the_published_night_untouched(warehouse, world)
     )
     status = table(engine, "SELECT status FROM pipeline_runs WHERE run_id = 'bad'")
     assert status["status"].tolist() == ["running"]  # the flow then marks it failed
+    # Nothing of the failed attempt lingers on the pooled connection: the next works.
+    assert publish(engine, "next", scores, some_posts(likes=7))["posts_written"] == 3
 
 
 def test_quarantine_records_are_stamped_and_stored(warehouse, world):

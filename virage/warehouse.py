@@ -1,8 +1,8 @@
 """Warehouse connection and the dialect-specific fast paths, in one place.
 
-Any SQLAlchemy URL works; SQLite (embedded default) and PostgreSQL (production)
-get their fast bulk paths: batched executemany in one transaction with WAL mode,
-and COPY through psycopg 3.
+SQLite (embedded default) and PostgreSQL (production) are supported, each with its
+fast bulk path: batched executemany in one transaction with WAL mode, and COPY
+through psycopg 3. (The upsert uses INSERT .. ON CONFLICT, which both share.)
 """
 
 from __future__ import annotations
@@ -52,18 +52,28 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(parsed)
     except (ArgumentError, ImportError) as exc:
         raise ConfigError(f"cannot use warehouse {redact(url)}: {exc}") from None
+    if engine.dialect.name not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"warehouse {redact(url)}: virage writes to SQLite or PostgreSQL, "
+            f"not {engine.dialect.name}"
+        )
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets BI readers read while the nightly run writes; busy_timeout makes a
-    # second writer wait instead of failing at once.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # Python's sqlite3 commits DDL on its own outside SQLAlchemy's transaction, so a
+    # failed publish would leave its temporary tables behind: drive BEGIN ourselves
+    # (SQLAlchemy's documented recipe) so that DDL rolls back with everything else.
+    dbapi_connection.isolation_level = None
+    # A second writer waits for the first instead of failing at once.
+    dbapi_connection.execute("PRAGMA busy_timeout=30000")
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def _unreachable(url: str, exc: SQLAlchemyError) -> ConfigError:
@@ -99,6 +109,10 @@ def open_warehouse(url: str | None = None) -> Engine:
     resolved = resolve_url(url)
     engine = make_engine(resolved)
     try:
+        if engine.dialect.name == "sqlite":
+            # WAL (kept in the file) lets BI tools read while the nightly run writes.
+            with engine.connect() as conn:
+                conn.connection.driver_connection.execute("PRAGMA journal_mode=WAL")
         with engine.begin() as conn:
             create_schema(conn)
     except SQLAlchemyError as exc:
@@ -135,10 +149,7 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
         with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-    elif dialect == "sqlite":
+    else:  # sqlite: one executemany, inside the transaction
         marks = ", ".join("?" * len(table.columns))
         conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
-    else:  # any other SQLAlchemy dialect: portable, slower
-        values = frame[[c.name for c in table.columns]].astype(object)
-        conn.execute(table.insert(), values.where(values.notna(), None).to_dict("records"))
     return len(rows)

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tests.test_scoring import score_world
-from tests.worlds import AS_OF
+from tests.worlds import AS_OF, PERSONAS
 from virage.leaderboard import read_leaderboard
 from virage.schemas.fields import POSTS
 from virage.tasks.publish import publish_night, start_run
@@ -111,13 +111,23 @@ def test_another_day_adds_history_and_the_view_shows_the_latest(warehouse, world
     assert current["n"].iloc[0] == days["n"].iloc[0]
 
 
-def test_people_no_longer_kept_are_purged_from_every_day(warehouse, world):
+def publish_a_night_without_micro(warehouse, world, kept=None):
+    """Publish the world, then a next day whose scores no longer include micro; the
+    engine, the second night's counts and its scores."""
     engine = open_warehouse(warehouse)
     scores = score_world(world)
     publish(engine, "before", scores, some_posts())
     later = AS_OF.replace(day=AS_OF.day + 1)
     without_micro = scores[scores["person_id"] != "micro"].assign(as_of_date=pd.Timestamp(later))
-    counts = publish(engine, "after", without_micro, some_posts(0), as_of=later)
+    return (
+        engine,
+        publish(engine, "after", without_micro, some_posts(0), as_of=later, kept=kept),
+        without_micro,
+    )
+
+
+def test_people_no_longer_kept_are_purged_from_every_day(warehouse, world):
+    engine, counts, _ = publish_a_night_without_micro(warehouse, world)
     assert counts["posts_purged"] == 3
     assert counts["scores_purged"] == 2  # micro's rows of the earlier day, both campaigns
     left = table(engine, "SELECT DISTINCT person_id FROM influence_scores")
@@ -126,19 +136,8 @@ def test_people_no_longer_kept_are_purged_from_every_day(warehouse, world):
 
 
 def test_people_kept_but_not_scored_keep_their_history(warehouse, world):
-    engine = open_warehouse(warehouse)
-    scores = score_world(world)
-    publish(engine, "before", scores, some_posts())
-    later = AS_OF.replace(day=AS_OF.day + 1)
-    without_micro = scores[scores["person_id"] != "micro"].assign(as_of_date=pd.Timestamp(later))
-    counts = publish(
-        engine,
-        "after",
-        without_micro,
-        some_posts(0),
-        as_of=later,
-        kept=sorted(scores["person_id"].unique()),
-    )
+    everyone = sorted(p["person_id"] for p in PERSONAS if p["consent"])
+    engine, counts, without_micro = publish_a_night_without_micro(warehouse, world, everyone)
     assert counts == {
         "posts_written": 0,
         "scores_published": len(without_micro),

@@ -40,8 +40,9 @@ def render_contract() -> str:
     exchange = [
         "Exchange files (header row, UTF-8, any extra columns ignored):",
         "",
-        f"- `*.posts.csv`: `{','.join(POSTS.exchange_header)}` (optional `is_sponsored`, "
-        "true/false)",
+        f"- `*.posts.csv`: `{','.join(POSTS.exchange_header)}` (optional `is_sponsored`: "
+        "true, 1 or yes marks the post sponsored; any other value leaves it to the "
+        "disclosure markers in the text)",
         f"- `*.accounts.csv`: `{','.join(ACCOUNTS.exchange_header)}`",
     ]
     return "\n\n".join([*parts, *views, "\n".join(exchange)])

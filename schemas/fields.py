@@ -133,7 +133,7 @@ POSTS = Frame(
             False,
             "carries a paid-partnership disclosure (text markers or export flag)",
         ),
-        _text("source_file", "landing file the metrics came from, relative to exports/"),
+        _text("source_file", "landing file the metrics came from, relative to the landing folder"),
     ),
 )
 
@@ -226,7 +226,11 @@ QUARANTINE = Frame(
         ),
         _text("rule", "the rule broken, e.g. bad_count", nullable=False),
         _text("detail", "what was wrong, for a person", nullable=False),
-        _text("excerpt", "the start of the raw record"),
+        _text(
+            "excerpt",
+            "the record's fields joined by commas (200 characters at most); a fixed "
+            "sentence when withheld",
+        ),
         Field("quarantined_at", "datetime64[us, UTC]", DateTime(timezone=True), False, "when, UTC"),
     ),
 )
@@ -251,7 +255,7 @@ PIPELINE_RUNS = Frame(
             "Int64",
             Integer(),
             True,
-            "posts not stored: no consent, unknown handle or invalid roster row",
+            "posts not stored: no consent, invalid roster row, shared or unknown handle",
         ),
         _text("summary", "the run summary as JSON"),
     ),

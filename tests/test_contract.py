@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import Date, DateTime, inspect
 
 from virage.schemas.contract import END, START, render_contract
 from virage.schemas.fields import PIPELINE_RUNS, POSTS, QUARANTINE, SCORES
@@ -17,6 +17,31 @@ def test_readme_contract_is_current():
     readme = README.read_text(encoding="utf-8")
     documented = readme.split(START, 1)[1].split(END, 1)[0].strip()
     assert documented == render_contract().strip(), "run `make docs`"
+
+
+# The names BI users rely on, as issue 2 states them: an independent check, since the
+# tables themselves are built from schemas/fields.py.
+PROMISED = {
+    "influence_scores": "as_of_date campaign_id person_id display_name role score rank tier reach "
+    "resonance relevance credibility activity audience_quality advocacy posts_considered "
+    "sponsored_share run_id",
+    "posts": "platform post_id person_id handle posted_at text url impressions likes comments "
+    "shares clicks is_sponsored source_file",
+    "quarantine": "run_id source_file row_number rule detail quarantined_at",
+    "pipeline_runs": "run_id as_of_date started_at finished_at status files_seen files_loaded "
+    "files_quarantined rows_loaded rows_quarantined",
+}
+
+
+def test_the_promised_columns_exist_with_dates_as_dates(warehouse):
+    inspector = inspect(open_warehouse(warehouse))
+    for table, names in PROMISED.items():
+        columns = {c["name"]: c["type"] for c in inspector.get_columns(table)}
+        assert set(names.split()) <= set(columns), table
+    scores = {c["name"]: c["type"] for c in inspector.get_columns("influence_scores")}
+    assert isinstance(scores["as_of_date"], Date)
+    posts = {c["name"]: c["type"] for c in inspector.get_columns("posts")}
+    assert isinstance(posts["posted_at"], DateTime)
 
 
 def test_warehouse_has_the_contract_tables_and_view(warehouse):

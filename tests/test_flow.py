@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
+import time
 
 import pandas as pd
 import pytest
@@ -100,24 +103,29 @@ def test_a_newer_export_updates_metrics_and_withdrawn_consent_purges(
 ):
     url = f"sqlite:///{tmp_path / 'w.db'}"
     nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
-    newer = world / "exports" / "zz-refresh.posts.csv"
+    # Named to sort first, so only its modification time can make it win.
+    newer = world / "exports" / "aa-refresh.posts.csv"
     newer.write_text(
         "platform,handle,post_id,posted_at,text,url,impressions,likes,comments,"
         "shares,clicks\ninstagram,@MICRO,micro-0,2026-11-20T20:00:00Z,"
         "refreshed,,,777,1,1,\n",
         encoding="utf-8",
     )
+    os.utime(newer, (time.time() + 60, time.time() + 60))
     roster = world / "roster.csv"
     roster.write_text(
         roster.read_text().replace(
             "paid,Paid Promoter,influencer,true", "paid,Paid Promoter,influencer,false"
         )
     )
-    nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
+    # The next night: the earlier day's scores of "paid" must go too, not just today's.
+    nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF + dt.timedelta(days=1))
     post = query(url, "SELECT likes, text, source_file FROM posts WHERE post_id = 'micro-0'")
     assert post.to_dict("records") == [
-        {"likes": 777, "text": "refreshed", "source_file": "exports/zz-refresh.posts.csv"}
+        {"likes": 777, "text": "refreshed", "source_file": "exports/aa-refresh.posts.csv"}
     ]
+    days = query(url, "SELECT DISTINCT as_of_date FROM influence_scores")
+    assert len(days) == 2
     people = set(query(url, "SELECT person_id FROM influence_scores")["person_id"])
     assert "paid" not in people
     assert "paid" not in set(query(url, "SELECT person_id FROM posts")["person_id"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import psycopg
 import pytest
@@ -12,7 +14,7 @@ from tests.test_scoring import score_world
 from tests.worlds import AS_OF, PERSONAS
 from virage.leaderboard import read_leaderboard
 from virage.schemas.fields import POSTS
-from virage.tasks.publish import publish_night, start_run
+from virage.tasks.publish import fail_run, publish_night, start_run
 from virage.tasks.summary import quarantine_records
 from virage.warehouse import open_warehouse
 
@@ -165,6 +167,16 @@ def test_a_failed_publish_leaves_the_published_night_untouched(warehouse, world)
     assert status["status"].tolist() == ["running"]  # the flow then marks it failed
     # Nothing of the failed attempt lingers on the pooled connection: the next works.
     assert publish(engine, "next", scores, some_posts(likes=7))["posts_written"] == 3
+
+
+def test_a_failed_run_is_recorded_as_failed_with_its_error(warehouse):
+    engine = open_warehouse(warehouse)
+    start_run(engine, "doomed", AS_OF)
+    fail_run(engine, "doomed", "ValueError: boom")
+    run = table(engine, "SELECT status, finished_at, summary FROM pipeline_runs")
+    assert run["status"].tolist() == ["failed"]
+    assert run["finished_at"].notna().all()
+    assert json.loads(run["summary"].iloc[0]) == {"error": "ValueError: boom"}
 
 
 def test_quarantine_records_are_stamped_and_stored(warehouse, world):

@@ -20,6 +20,7 @@ import pandas as pd
 
 from virage.landing_writer import write_landing
 from virage.tasks.scoring import tier_median_er
+from virage.tasks.text import fold
 
 AS_OF = pd.Timestamp("2026-11-20", tz="UTC")
 FIRST_DAY = pd.Timestamp("2026-07-01", tz="UTC")
@@ -236,8 +237,6 @@ def _person(
 
 
 def _handle(name: str) -> str:
-    from virage.tasks.text import fold
-
     return "".join(ch for ch in fold(name) if ch.isalnum())
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from virage.schemas.fields import COMPONENTS, SCORES
-from virage.tasks.landing import FACTOR_WEIGHTS, MIX_WEIGHTS, Campaign
+from virage.tasks.landing import MIX_WEIGHTS, Campaign
 from virage.tasks.text import brand_pattern, fold_series, matches, terms_pattern
 
 WINDOW_DAYS = 90
@@ -72,16 +72,22 @@ PROFILE_COLUMNS = [
 ]
 
 
+def _tier_codes(followers: pd.Series) -> np.ndarray:
+    """Index of each follower count's tier (missing counts fall in the first)."""
+    return np.searchsorted(np.array(TIER_EDGES), followers.fillna(0).to_numpy(), side="right")
+
+
 def tier_of(followers: pd.Series) -> pd.Series:
     """HypeAuditor tier name of each follower count ("unknown" when missing)."""
-    codes = np.searchsorted(np.array(TIER_EDGES), followers.fillna(0).to_numpy(), side="right")
-    names = pd.Series(np.array(TIER_NAMES)[codes], index=followers.index, dtype="str")
+    names = pd.Series(
+        np.array(TIER_NAMES)[_tier_codes(followers)], index=followers.index, dtype="str"
+    )
     return names.where(followers.notna(), "unknown")
 
 
 def tier_median_er(followers: pd.Series) -> pd.Series:
-    codes = np.searchsorted(np.array(TIER_EDGES), followers.fillna(0).to_numpy(), side="right")
-    return pd.Series(np.array(TIER_MEDIAN_ER)[codes], index=followers.index)
+    """The median engagement rate of each follower count's tier."""
+    return pd.Series(np.array(TIER_MEDIAN_ER)[_tier_codes(followers)], index=followers.index)
 
 
 def window_bounds(as_of: dt.date, days: int = WINDOW_DAYS) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -331,6 +337,3 @@ def finalise(scores: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     scores["run_id"] = ""
     scores["posts_considered"] = scores["posts_considered"].astype("Int64")
     return scores[SCORES.columns].astype(SCORES.dtypes).reset_index(drop=True)
-
-
-__all__ = ["DEFAULT_WEIGHTS", "FACTOR_WEIGHTS", "score_campaigns"]

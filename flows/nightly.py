@@ -10,7 +10,8 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from virage.tasks import steps
-from virage.tasks.landing import landing_dir
+from virage.tasks.landing import landing_dir, raw_zone
+from virage.tasks.publish import Night
 from virage.tasks.summary import summary_markdown
 from virage.warehouse import redact, resolve_url
 
@@ -21,26 +22,35 @@ def yesterday() -> dt.date:
 
 @flow(name="nightly-scores", log_prints=False)
 def nightly_scores(
-    landing: str | None = None, warehouse_url: str | None = None, as_of: dt.date | None = None
+    landing: str | None = None,
+    warehouse_url: str | None = None,
+    as_of: dt.date | None = None,
+    raw_dir: str | None = None,
+    reingest: bool = False,
 ) -> dict:
     """Score every consenting person for every campaign on `as_of` (default:
-    yesterday) from the landing folder, and publish to the warehouse."""
+    yesterday) from the landing folder, and publish to the warehouse. Files are
+    archived in the raw zone (default <landing>/raw) and read once; `reingest` reads
+    every file again."""
     as_of = as_of or yesterday()
     url = resolve_url(warehouse_url)
     run_id = str(flow_run.id or uuid.uuid4())
     found = steps.check_landing(landing_dir(landing))
+    raw = raw_zone(found.root, raw_dir)
     steps.prepare_warehouse(url)
     steps.start_run(url, run_id, as_of)
     try:
         files = steps.discover(found)
-        parsed = steps.parse(files)
+        steps.archive_raw(files, raw)
+        selected = steps.select_new_files(url, files, found.roster, reingest)
+        parsed = steps.parse(selected.files)
         checked = steps.check_rows(parsed)
         people = steps.attribute(checked, found.roster)
-        scores = steps.score(people, found.roster, found.campaigns, as_of)
-        counts, quarantined = steps.summarise(files, parsed, checked, people, found)
-        written = steps.publish_night(
-            url, run_id, as_of, people.posts.frame, scores, quarantined, found.roster, counts
-        )
+        stored = steps.read_stored(url, as_of)
+        scores = steps.score(people, stored, found.roster, found.campaigns, as_of)
+        counts, quarantined = steps.summarise(files, selected, parsed, checked, people, found)
+        night = Night(people.posts.frame, people.accounts.frame, scores, quarantined, parsed.ledger)
+        written = steps.publish_night(url, run_id, as_of, night, found.roster, counts)
     except BaseException as exc:  # interrupted or cancelled runs are recorded too
         steps.record_failure(url, run_id, f"{type(exc).__name__}: {exc}")
         raise
@@ -49,6 +59,7 @@ def nightly_scores(
         "as_of": as_of.isoformat(),
         "landing": str(found.root),
         "warehouse": redact(url),
+        "raw_zone": raw,
         **counts,
         **written,
     }

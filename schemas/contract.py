@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from virage.schemas.fields import ACCOUNTS, PIPELINE_RUNS, POSTS, QUARANTINE, SCORES, Frame
+from virage.schemas.fields import (
+    ACCOUNTS,
+    INGESTED_FILES,
+    PIPELINE_RUNS,
+    POSTS,
+    QUARANTINE,
+    SCORES,
+    Frame,
+)
 from virage.schemas.warehouse import VIEWS, metadata
 
 START, END = "<!-- contract:start -->", "<!-- contract:end -->"
@@ -32,7 +40,10 @@ def _frame_table(frame: Frame) -> str:
 
 def render_contract() -> str:
     """The contract section of README.md."""
-    parts = [_frame_table(f) for f in (SCORES, POSTS, QUARANTINE, PIPELINE_RUNS)]
+    parts = [
+        _frame_table(f)
+        for f in (SCORES, POSTS, ACCOUNTS, INGESTED_FILES, QUARANTINE, PIPELINE_RUNS)
+    ]
     views = [
         f"**`{name}`** (view): every column of `{base.name}`, at the latest `as_of_date` only."
         for name, (base, _) in VIEWS.items()

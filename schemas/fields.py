@@ -97,6 +97,23 @@ HANDLE = _text(
     "handle", "account handle, lower case, no leading @", nullable=False, in_exchange=True
 )
 
+_PROVENANCE = (
+    _text(
+        "source_file",
+        "landing file the row came from, relative to the landing folder (an entry of a "
+        "zip archive as archive.zip!entry)",
+    ),
+    _text("source_sha256", "SHA-256 of that file: its ingested_files row and raw-zone copy"),
+    Field(
+        "observed_at",
+        "datetime64[us, UTC]",
+        DateTime(timezone=True),
+        True,
+        "when the export was taken (the file's modification time), UTC; the latest wins",
+    ),
+)
+"""Where a stored row came from, so a person can trace it to its raw file."""
+
 POSTS = Frame(
     name="posts",
     grain="one row per (platform, post_id): the latest metrics seen for that post",
@@ -122,9 +139,13 @@ POSTS = Frame(
         _text("text", "the post's text", in_exchange=True),
         _text("url", "link to the post", in_exchange=True),
         _count("impressions", "times shown, where the export gives it", nullable=True),
-        _count("likes", "likes, reactions or favourites", nullable=False),
-        _count("comments", "comments or replies", nullable=False),
-        _count("shares", "shares, reposts or retweets", nullable=False),
+        _count(
+            "likes", "likes, reactions or favourites; NULL where the export has none", nullable=True
+        ),
+        _count("comments", "comments or replies; NULL where the export has none", nullable=True),
+        _count(
+            "shares", "shares, reposts or retweets; NULL where the export has none", nullable=True
+        ),
         _count("clicks", "link clicks, where the export gives it", nullable=True),
         Field(
             "is_sponsored",
@@ -133,7 +154,7 @@ POSTS = Frame(
             False,
             "carries a paid-partnership disclosure (text markers or export flag)",
         ),
-        _text("source_file", "landing file the metrics came from, relative to the landing folder"),
+        *_PROVENANCE,
     ),
 )
 
@@ -148,6 +169,45 @@ ACCOUNTS = Frame(
             "snapshot_date", "datetime64[us]", Date(), False, "day of the count", in_exchange=True
         ),
         _count("followers", "followers on that day", nullable=False),
+        _text("person_id", "roster person who owns the account"),
+        *_PROVENANCE,
+    ),
+)
+
+FILE_STATUSES: tuple[str, ...] = ("loaded", "quarantined", "ignored")
+
+INGESTED_FILES = Frame(
+    name="ingested_files",
+    grain="one row per distinct file content ever read: the ledger of the raw zone",
+    key=("sha256",),
+    fields=(
+        _text(
+            "sha256",
+            "SHA-256 of the content; the raw-zone copy is named after it",
+            nullable=False,
+            size=64,
+        ),
+        _text(
+            "source_path", "where it was first seen, relative to the landing folder", nullable=False
+        ),
+        Field("size", "Int64", BigInteger(), False, "bytes"),
+        _text(
+            "format",
+            "export format recognised, e.g. x_archive, linkedin_shares",
+            nullable=False,
+            size=32,
+        ),
+        _text("first_seen_run_id", "pipeline run that first read it", nullable=False),
+        Field("first_seen_at", "datetime64[us, UTC]", DateTime(timezone=True), False, "UTC"),
+        _text(
+            "status",
+            "loaded (its rows went on), quarantined (rejected whole) or ignored (nothing "
+            "virage reads)",
+            nullable=False,
+            size=16,
+            allowed=FILE_STATUSES,
+        ),
+        _text("detail", "why it was quarantined or ignored"),
     ),
 )
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, MetaData, PrimaryKeyConstraint, Table, select
+from sqlalchemy import Column, Index, MetaData, PrimaryKeyConstraint, Table, inspect, select
 from sqlalchemy.engine import Connection
 
-from virage.schemas.fields import PIPELINE_RUNS, POSTS, QUARANTINE, SCORES, Frame
+from virage.schemas.fields import (
+    ACCOUNTS,
+    INGESTED_FILES,
+    PIPELINE_RUNS,
+    POSTS,
+    QUARANTINE,
+    SCORES,
+    Frame,
+)
 
 metadata = MetaData()
 
@@ -20,6 +28,8 @@ influence_scores = _table(
     SCORES, Index("ix_influence_scores_campaign_role", "as_of_date", "campaign_id", "role", "rank")
 )
 posts = _table(POSTS, Index("ix_posts_person_posted", "person_id", "posted_at"))
+accounts = _table(ACCOUNTS, Index("ix_accounts_person", "person_id"))
+ingested_files = _table(INGESTED_FILES)
 quarantine = _table(QUARANTINE, Index("ix_quarantine_run", "run_id"))
 pipeline_runs = _table(PIPELINE_RUNS)
 
@@ -46,8 +56,10 @@ view_tables: dict[str, Table] = {
 
 
 def create_schema(conn: Connection) -> None:
-    """Create missing tables and (re)create the BI views; safe to call every run."""
+    """Create missing tables and columns and (re)create the BI views; safe to call
+    every run."""
     metadata.create_all(conn)
+    _add_missing_columns(conn)
     for name, (_, query) in VIEWS.items():
         sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
         if conn.dialect.name == "postgresql":
@@ -55,3 +67,18 @@ def create_schema(conn: Connection) -> None:
         else:
             conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
             conn.exec_driver_sql(f"CREATE VIEW {name} AS {sql}")
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """Add nullable columns that a warehouse created by an earlier virage lacks.
+    Only additions: anything else needs a real migration."""
+    present = inspect(conn)
+    for table in metadata.sorted_tables:
+        have = {c["name"] for c in present.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have and column.nullable:
+                kind = column.type.compile(dialect=conn.dialect)
+                quote = conn.dialect.identifier_preparer.quote
+                conn.exec_driver_sql(
+                    f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"
+                )

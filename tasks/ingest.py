@@ -1,4 +1,4 @@
-"""Discover and parse the exchange-format files under the landing zone's exports/.
+"""Discover, fingerprint, archive and parse the files under the landing zone's exports/.
 
 A parser is `path -> DataFrame` of raw text columns named as the canonical frame;
 typing and row rules happen once, in tasks/validate.py.
@@ -7,32 +7,48 @@ typing and row rules happen once, in tasks/validate.py.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
+import shutil
+import stat
 import warnings
-from dataclasses import dataclass
-from pathlib import Path
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
 
 from virage.errors import FileRejected
 from virage.schemas.fields import ACCOUNTS, POSTS, Frame
+from virage.tasks import formats
 
 KINDS: dict[str, Frame] = {"posts": POSTS, "accounts": ACCOUNTS}
-"""File kind (the suffix before .csv) to the canonical frame it feeds."""
+"""What an export feeds: raw rows for the canonical posts and accounts frames."""
+
+EXCHANGE_FORMATS: dict[str, Frame] = {"exchange_posts": POSTS, "exchange_accounts": ACCOUNTS}
+"""The platform-neutral exchange CSVs (name ending .posts.csv or .accounts.csv)."""
 
 OPTIONAL_COLUMNS = {"posts": {"is_sponsored": "declared_sponsored"}}
 """Exchange columns a tool may add, by kind, and the raw column each becomes: the
 export's own sponsored flag, combined later with the disclosure markers in the text."""
 
-FILE_COLUMNS = ["path", "source_file", "kind", "size", "mtime"]
+FILE_COLUMNS = ["path", "source_file", "format", "size", "mtime", "sha256"]
+
+MAX_ARCHIVE_ENTRIES = 100_000
+MAX_ARCHIVE_BYTES = 8 * 1024**3
+"""Caps on a zip archive's entries and total uncompressed size: an X archive with its
+media runs to a few GB; a zip bomb claims far more."""
+
+_HEAD_BYTES = 4096
 
 
 def discover_exports(exports_dir: Path, relative_to: Path) -> pd.DataFrame:
-    """Every file under `exports_dir` (hidden files excepted), with its kind
-    ("posts", "accounts", or "" when the format is not recognised), size and
-    modification time; oldest first, so later copies of a post win."""
+    """Every file under `exports_dir` (hidden files and folders excepted) with its
+    format (see formats.recognise), size, modification time and SHA-256; oldest
+    first, so later copies of a post win."""
     rows = []
     if exports_dir.is_dir():
         for root, dirs, names in os.walk(exports_dir):
@@ -41,26 +57,47 @@ def discover_exports(exports_dir: Path, relative_to: Path) -> pd.DataFrame:
                 if name.startswith("."):
                     continue
                 path = Path(root) / name
-                try:
-                    stat = path.stat()
-                except OSError:  # a broken link: listed, then rejected when read
-                    stat = os.stat_result((0,) * 10)
-                rows.append(
-                    (
-                        str(path),
-                        path.relative_to(relative_to).as_posix(),
-                        _kind_of(name),
-                        stat.st_size,
-                        stat.st_mtime,
-                    )
-                )
+                relative = path.relative_to(relative_to).as_posix()
+                rows.append((str(path), relative, *_fingerprint(path)))
     files = pd.DataFrame(rows, columns=FILE_COLUMNS)
     return files.sort_values(["mtime", "source_file"], kind="stable").reset_index(drop=True)
 
 
-def _kind_of(name: str) -> str:
-    lowered = name.lower()
-    return next((k for k in KINDS if lowered.endswith(f".{k}.csv")), "")
+def _fingerprint(path: Path) -> tuple[str, int, float, str]:
+    """(format, size, mtime, sha256); a file that cannot be read gets an empty
+    format and digest, and is rejected with its reason when parsed."""
+    try:
+        info = path.stat()
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+            handle.seek(0)
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return "", 0, 0.0, ""
+    return formats.recognise(path.name, head), info.st_size, info.st_mtime, digest
+
+
+def raw_copy_path(raw_dir: Path, sha256: str) -> Path:
+    """Where the raw zone keeps a file: named by its content."""
+    return raw_dir / sha256[:2] / sha256
+
+
+def archive_raw(files: pd.DataFrame, raw_dir: Path) -> int:
+    """Copy every readable file into the raw zone, content-addressed, before it is
+    parsed; return how many were new. A copy appears whole or not at all."""
+    copied = 0
+    for path, sha256 in files.loc[files["sha256"] != "", ["path", "sha256"]].itertuples(
+        index=False
+    ):
+        target = raw_copy_path(raw_dir, sha256)
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{sha256}.{os.getpid()}.partial")
+        shutil.copyfile(path, partial)
+        os.replace(partial, target)
+        copied += 1
+    return copied
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
@@ -149,47 +186,229 @@ def read_exchange_csv(path: Path, frame: Frame) -> pd.DataFrame:
     return raw
 
 
+LEDGER_COLUMNS = ["sha256", "source_path", "size", "format", "status", "detail"]
+
+
 @dataclass
 class Parsed:
-    """Raw rows of every readable file, by kind, and the files rejected whole."""
+    """Raw rows of every readable file, by kind; the files (or archive entries)
+    rejected whole; and one ledger row per file read."""
 
     frames: dict[str, pd.DataFrame]
     rejected_files: pd.DataFrame
-    files_loaded: int
+    ledger: pd.DataFrame
+
+    @property
+    def files_loaded(self) -> int:
+        return int((self.ledger["status"] == "loaded").sum())
+
+
+@dataclass
+class _Night:
+    """What parsing has gathered so far."""
+
+    parts: dict[str, list[pd.DataFrame]] = field(
+        default_factory=lambda: {kind: [] for kind in KINDS}
+    )
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)
+    ledger: list[tuple] = field(default_factory=list)
+
+    def add(self, kind: str, raw: pd.DataFrame, source_file: str, file: _File) -> None:
+        if not raw.empty:
+            self.parts[kind].append(
+                raw.assign(
+                    source_file=source_file,
+                    source_sha256=file.sha256,
+                    observed_at=file.observed_at,
+                )
+            )
+
+
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    source_file: str
+    format: str
+    size: int
+    mtime: float
+    sha256: str
+
+    @property
+    def observed_at(self) -> str:
+        return pd.Timestamp(self.mtime, unit="s", tz="UTC").strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+    def origin(self, name: str) -> formats.Origin:
+        platform, handle = formats.owner_from_path(PurePosixPath(self.source_file))
+        day = pd.Timestamp(self.mtime, unit="s", tz="UTC").strftime("%Y-%m-%d")
+        return formats.Origin(name, platform, handle, day)
 
 
 def parse_exports(files: pd.DataFrame) -> Parsed:
-    """Parse every discovered file; a file that cannot be read is rejected with a
-    reason and the others go on."""
-    parts: dict[str, list[pd.DataFrame]] = {kind: [] for kind in KINDS}
-    rejected = []
-    for path, source_file, kind, mtime in files[
-        ["path", "source_file", "kind", "mtime"]
-    ].itertuples(index=False):
-        if not kind:
-            rejected.append(
-                (
-                    source_file,
-                    "unrecognised_file",
-                    "not a recognised export: exchange files end in .posts.csv or .accounts.csv",
-                )
-            )
-            continue
+    """Parse every file given (see discover_exports); a file that cannot be read is
+    rejected with a reason and the others go on. Files with the same content are
+    read once."""
+    night = _Night()
+    unique = files[(files["sha256"] == "") | ~files["sha256"].duplicated()]
+    for row in unique[FILE_COLUMNS].itertuples(index=False):
+        file = _File(Path(row.path), row.source_file, row.format, row.size, row.mtime, row.sha256)
+        status, detail = "loaded", None
         try:
-            raw = read_exchange_csv(Path(path), KINDS[kind])
+            loaded = _parse_file(file, night)
+            if not loaded:
+                status, detail = "ignored", "part of a platform archive that virage does not read"
         except FileRejected as exc:
-            rejected.append((source_file, exc.rule, exc.detail))
-            continue
-        parts[kind].append(raw.assign(source_file=source_file, source_mtime=mtime))
+            night.rejected.append((file.source_file, exc.rule, exc.detail))
+            status, detail = "quarantined", exc.detail
+        if file.sha256:
+            night.ledger.append(
+                (file.sha256, file.source_file, file.size, file.format or "unknown", status, detail)
+            )
     frames = {
         kind: pd.concat(chunks, ignore_index=True) if chunks else _empty_raw(KINDS[kind])
-        for kind, chunks in parts.items()
+        for kind, chunks in night.parts.items()
     }
-    rejected_files = pd.DataFrame(rejected, columns=["source_file", "rule", "detail"])
-    loaded = sum(len(chunks) for chunks in parts.values())
-    return Parsed(frames, rejected_files, loaded)
+    return Parsed(
+        frames,
+        pd.DataFrame(night.rejected, columns=["source_file", "rule", "detail"]),
+        pd.DataFrame(night.ledger, columns=LEDGER_COLUMNS),
+    )
+
+
+def _parse_file(file: _File, night: _Night) -> bool:
+    """Parse one file into `night`; False when it carries nothing virage reads."""
+    if not file.sha256:
+        raise FileRejected("unreadable_file", "cannot be read (a broken link, or no permission)")
+    if file.format == "ignored":
+        return False
+    if file.format in EXCHANGE_FORMATS:
+        frame = EXCHANGE_FORMATS[file.format]
+        night.add(frame.name, read_exchange_csv(file.path, frame), file.source_file, file)
+        return True
+    if file.format == "zip":
+        return _parse_zip(file, night)
+    if file.format in formats.PARSERS:
+        own = _sibling_x_handle(file.path) if file.format.startswith("x_") else None
+        export = _parse_native(
+            file.format, file.path.read_bytes(), file.origin(file.path.name), own
+        )
+        _add_export(night, export, file.source_file, file)
+        return True
+    raise FileRejected(
+        "unrecognised_file",
+        "not an export virage recognises: see docs/formats.md for the platform exports "
+        "read, or name exchange files *.posts.csv / *.accounts.csv",
+    )
+
+
+def _add_export(night: _Night, export: formats.Export, source_file: str, file: _File) -> None:
+    night.add("posts", export.posts, source_file, file)
+    night.add("accounts", export.accounts, source_file, file)
+
+
+def _parse_native(fmt: str, data: bytes, origin: formats.Origin, own: str | None) -> formats.Export:
+    if fmt == "x_account":
+        return formats.empty_export()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileRejected(
+            "not_utf8", f"not UTF-8 text ({exc.reason} at byte {exc.start}); re-export the file"
+        ) from None
+    return formats.PARSERS[fmt][1](text.replace("\x00", ""), origin, own)
+
+
+def _sibling_x_handle(path: Path) -> str | None:
+    """The username in the account.js next to an X archive file, if there is one."""
+    account = path.with_name("account.js")
+    try:
+        return formats.x_account_handle(account.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, FileRejected):
+        return None
+
+
+def check_archive(members: list[zipfile.ZipInfo], max_entries: int, max_bytes: int) -> None:
+    """FileRejected unless every entry would stay inside a scratch folder if extracted
+    (no absolute paths, no '..', no links) and the archive stays within the caps."""
+    if len(members) > max_entries:
+        raise FileRejected(
+            "archive_too_large", f"{len(members):,} entries; virage reads at most {max_entries:,}"
+        )
+    total = sum(m.file_size for m in members)
+    if total > max_bytes:
+        raise FileRejected(
+            "archive_too_large",
+            f"{total:,} bytes uncompressed; virage reads at most {max_bytes:,}",
+        )
+    for member in members:
+        name = member.filename.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            raise FileRejected(
+                "unsafe_archive", f"entry {member.filename!r} points outside the archive"
+            )
+        if stat.S_ISLNK(member.external_attr >> 16):
+            raise FileRejected("unsafe_archive", f"entry {member.filename!r} is a link")
+        if member.flag_bits & 0x1:
+            raise FileRejected(
+                "unreadable_zip", f"entry {member.filename!r} is encrypted; export it unencrypted"
+            )
+
+
+def _parse_zip(
+    file: _File,
+    night: _Night,
+    max_entries: int | None = None,
+    max_bytes: int | None = None,
+) -> bool:
+    """Read the exports inside a zip archive in place, entry by entry; nothing is
+    extracted to disk. An entry that cannot be read is rejected on its own."""
+    try:
+        archive = zipfile.ZipFile(file.path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRejected("unreadable_zip", f"not a readable zip archive: {exc}") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        check_archive(members, max_entries or MAX_ARCHIVE_ENTRIES, max_bytes or MAX_ARCHIVE_BYTES)
+        found = []
+        for member in members:
+            with archive.open(member) as entry:
+                fmt = formats.recognise(member.filename, entry.read(_HEAD_BYTES))
+            if fmt in formats.PARSERS or fmt == "x_account":
+                found.append((member, fmt))
+        if not found:
+            raise FileRejected(
+                "unrecognised_archive", "holds no export virage reads (see docs/formats.md)"
+            )
+        own = None
+        for member, fmt in found:
+            if fmt == "x_account":
+                try:
+                    own = formats.x_account_handle(archive.read(member).decode("utf-8-sig"))
+                except (UnicodeDecodeError, FileRejected, zipfile.BadZipFile):
+                    own = None
+        for member, fmt in found:
+            entry_file = f"{file.source_file}!{member.filename}"
+            try:
+                data = archive.read(member)
+                export = _parse_native(fmt, data, file.origin(member.filename), own)
+            except FileRejected as exc:
+                night.rejected.append((entry_file, exc.rule, exc.detail))
+                continue
+            except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+                night.rejected.append(
+                    (entry_file, "unreadable_zip", f"entry cannot be read: {exc}")
+                )
+                continue
+            _add_export(night, export, entry_file, file)
+    return True
 
 
 def _empty_raw(frame: Frame) -> pd.DataFrame:
-    columns = [*frame.exchange_header, "row_number", "source_file", "source_mtime"]
+    columns = [
+        *frame.exchange_header,
+        "row_number",
+        "source_file",
+        "source_sha256",
+        "observed_at",
+    ]
     return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})

@@ -25,6 +25,7 @@ from virage.tasks.validate import canonicalise, normalise_handle
 ROSTER_FILE = "roster.csv"
 CAMPAIGNS_FILE = "campaigns.yaml"
 EXPORTS_DIR = "exports"
+RAW_DIR = "raw"
 
 MIX_WEIGHTS = ("reach", "resonance", "activity", "audience_quality", "advocacy")
 FACTOR_WEIGHTS = ("relevance", "credibility")
@@ -114,6 +115,12 @@ class Landing:
 def landing_dir(landing: str | None = None) -> str:
     """The folder given, else VIRAGE_LANDING, else ./landing."""
     return landing or os.environ.get("VIRAGE_LANDING") or "landing"
+
+
+def raw_zone(root: Path, raw_dir: str | None = None) -> str:
+    """Where files are archived before they are read: the folder given, else
+    VIRAGE_RAW_DIR, else <landing>/raw."""
+    return str(Path(raw_dir or os.environ.get("VIRAGE_RAW_DIR") or root / RAW_DIR).expanduser())
 
 
 def load_landing(root: str | Path) -> Landing:

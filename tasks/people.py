@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -45,7 +46,7 @@ def withhold_private(rejected: pd.DataFrame, handles: pd.DataFrame) -> pd.DataFr
 def latest_copies(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """One row per key: the copy from the file modified last (ties: the later path,
     then the later row), so a newer export updates metrics."""
-    ordered = rows.sort_values(["source_mtime", "source_file", "row_number"], kind="stable")
+    ordered = rows.sort_values(["observed_at", "source_file", "row_number"], kind="stable")
     return ordered.drop_duplicates(key, keep="last")
 
 
@@ -77,5 +78,26 @@ def prepare_posts(rows: pd.DataFrame, handles: pd.DataFrame) -> Attributed:
 def prepare_accounts(rows: pd.DataFrame, handles: pd.DataFrame) -> Attributed:
     """Follower snapshots of consenting people's accounts, with person_id."""
     result = attribute(rows, handles, list(ACCOUNTS.key))
-    result.frame = result.frame[[*ACCOUNTS.columns, "person_id"]].astype(ACCOUNTS.dtypes)
+    result.frame = result.frame[ACCOUNTS.columns].astype(ACCOUNTS.dtypes)
     return result
+
+
+def with_stored(
+    tonight: pd.DataFrame, stored: pd.DataFrame, key: list[str], people_ids: pd.Series
+) -> pd.DataFrame:
+    """What scoring sees: the stored rows of the people scored, overlaid with
+    tonight's rows (per key, the later observation wins; on a tie, tonight's)."""
+    stored = stored[stored["person_id"].isin(people_ids)]
+    both = pd.concat([stored, tonight[stored.columns]], ignore_index=True)
+    ordered = both.sort_values("observed_at", kind="stable", na_position="first")
+    return ordered.drop_duplicates(key, keep="last").reset_index(drop=True)
+
+
+def scored_accounts_digest(handles: pd.DataFrame) -> str:
+    """A fingerprint of which accounts are scored and for whom: when it changes,
+    files read on earlier nights may hold posts that now count."""
+    scored = handles.loc[handles["status"] == "scored", ["platform", "handle", "person_id"]]
+    lines = sorted(
+        (scored["platform"] + ":" + scored["handle"] + ":" + scored["person_id"]).tolist()
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -1,7 +1,9 @@
 """Loading and publishing: frames and an engine in, counts out.
 
-A night is published in one transaction: the posts upsert, the day's scores, the
-purge of people who no longer consent, the quarantine records and the run's row.
+A night is published in one transaction: the posts and follower-count upserts, the
+ledger of files read, the day's scores, the purge of people who no longer consent,
+the quarantine records and the run's row. Reading back what earlier nights stored
+(for scoring, and to skip files already ingested) is here too.
 A run that fails or is killed before the commit leaves the warehouse as it was.
 """
 
@@ -11,14 +13,36 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Column, Engine, MetaData, Table, Text, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from virage.schemas.fields import POSTS, QUARANTINE
-from virage.schemas.warehouse import influence_scores, pipeline_runs, posts, quarantine
+from virage.schemas.fields import ACCOUNTS, INGESTED_FILES, POSTS, QUARANTINE
+from virage.schemas.warehouse import (
+    accounts,
+    influence_scores,
+    ingested_files,
+    pipeline_runs,
+    posts,
+    quarantine,
+)
 from virage.warehouse import bulk_insert
+
+
+@dataclass
+class Night:
+    """Everything one night publishes."""
+
+    posts: pd.DataFrame
+    """New or updated posts (the posts columns)."""
+    accounts: pd.DataFrame
+    """New or updated follower counts (the accounts columns)."""
+    scores: pd.DataFrame
+    quarantined: pd.DataFrame
+    ledger: pd.DataFrame
+    """Files read this night (ingest.LEDGER_COLUMNS), recorded when first seen."""
 
 
 def now_utc() -> dt.datetime:
@@ -65,67 +89,91 @@ def _key_columns(*names: str) -> list[Column]:
     return [Column(n, Text(), primary_key=True) for n in names]
 
 
-def _upsert_posts(conn: Connection, frame: pd.DataFrame) -> int:
-    """Insert new posts and overwrite the stored copy of posts seen again."""
+def _upsert(conn: Connection, table: Table, frame: pd.DataFrame, *, replace: bool) -> int:
+    """Insert the rows of `frame` into `table` by its primary key. With `replace`, a
+    stored row is overwritten unless it was observed later than the new one (an older
+    export arriving late does not roll metrics back); without, stored rows stay."""
     quote = conn.dialect.identifier_preparer.quote
-    columns = [c._copy() for c in posts.columns]
-    with _temporary(conn, "posts_stage", columns, frame) as stage:
-        names = ", ".join(quote(c) for c in POSTS.columns)
-        key = ", ".join(quote(k) for k in POSTS.key)
-        updates = ", ".join(
-            f"{quote(c)} = excluded.{quote(c)}" for c in POSTS.columns if c not in POSTS.key
-        )
+    columns = [c._copy() for c in table.columns]
+    key = [c.name for c in table.primary_key.columns]
+    with _temporary(conn, f"{table.name}_stage", columns, frame) as stage:
+        names = ", ".join(quote(c.name) for c in table.columns)
+        keys = ", ".join(quote(k) for k in key)
+        if replace:
+            updates = ", ".join(
+                f"{quote(c.name)} = excluded.{quote(c.name)}"
+                for c in table.columns
+                if c.name not in key
+            )
+            target, observed = quote(table.name), quote("observed_at")
+            action = (
+                f"DO UPDATE SET {updates} WHERE {target}.{observed} IS NULL "
+                f"OR excluded.{observed} IS NULL OR {target}.{observed} <= excluded.{observed}"
+            )
+        else:
+            action = "DO NOTHING"
         # "WHERE true" lets SQLite tell the ON CONFLICT clause from a join condition.
         conn.exec_driver_sql(
-            f"INSERT INTO posts ({names}) SELECT {names} FROM {stage.name} WHERE true "
-            f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+            f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} FROM {stage.name} "
+            f"WHERE true ON CONFLICT ({keys}) {action}"
         )
     return len(frame)
 
 
-def _purge(conn: Connection, kept_people: pd.DataFrame) -> tuple[int, int]:
-    """Delete, from every day, the posts and scores of people who are not kept."""
+def _purge(conn: Connection, kept_people: pd.DataFrame) -> dict[str, int]:
+    """Delete, from every day, the posts, follower counts and scores of people who
+    are not kept."""
+    purged = {}
     with _temporary(conn, "kept_people", _key_columns("person_id"), kept_people) as people:
         kept = select(people.c.person_id)
-        purged_posts = conn.execute(delete(posts).where(posts.c.person_id.not_in(kept))).rowcount
-        purged_scores = conn.execute(
-            delete(influence_scores).where(influence_scores.c.person_id.not_in(kept))
-        ).rowcount
-    return purged_posts, purged_scores
+        for name, table in (
+            ("posts_purged", posts),
+            ("snapshots_purged", accounts),
+            ("scores_purged", influence_scores),
+        ):
+            purged[name] = conn.execute(
+                delete(table).where(table.c.person_id.not_in(kept))
+            ).rowcount
+    return purged
 
 
 def publish_night(
     engine: Engine,
     run_id: str,
     as_of: dt.date,
-    posts_frame: pd.DataFrame,
-    scores: pd.DataFrame,
-    quarantined: pd.DataFrame,
+    night: Night,
     kept_ids: list[str],
     summary: dict,
 ) -> dict:
     """Publish one night atomically and return what was written.
 
-    scores replace the day's rows; posts replace their stored copies; quarantine
-    records are stamped with the run id. Stored posts and scores of anyone not in
-    `kept_ids` (consent withdrawn, no longer in the roster; see Roster.kept_ids) are
-    deleted from every day."""
+    scores replace the day's rows; posts and follower counts replace their stored
+    copies unless those were observed later; the files read join the ledger;
+    quarantine records are stamped with the run id. Stored posts, follower counts and
+    scores of anyone not in `kept_ids` (consent withdrawn, no longer in the roster;
+    see Roster.kept_ids) are deleted from every day."""
+    scores = night.scores
     if not scores.empty and set(scores["as_of_date"]) != {pd.Timestamp(as_of)}:
         raise ValueError(f"scores to publish for {as_of} carry other days")
-    stamped = quarantined.assign(run_id=run_id, quarantined_at=pd.Timestamp(now_utc()))
+    stamped = night.quarantined.assign(run_id=run_id, quarantined_at=pd.Timestamp(now_utc()))
     stamped = stamped[QUARANTINE.columns].astype(QUARANTINE.dtypes)
+    ledger = night.ledger.assign(first_seen_run_id=run_id, first_seen_at=pd.Timestamp(now_utc()))
+    ledger = ledger[INGESTED_FILES.columns].astype(INGESTED_FILES.dtypes)
     with engine.begin() as conn:
-        written = _upsert_posts(conn, posts_frame)
+        written = _upsert(conn, posts, night.posts, replace=True)
+        snapshots = _upsert(conn, accounts, night.accounts[ACCOUNTS.columns], replace=True)
+        _upsert(conn, ingested_files, ledger, replace=False)
         conn.execute(delete(influence_scores).where(influence_scores.c.as_of_date == as_of))
         published = bulk_insert(conn, influence_scores, scores.assign(run_id=run_id))
         kept_people = pd.DataFrame({"person_id": pd.Series(kept_ids, dtype="str")})
-        purged_posts, purged_scores = _purge(conn, kept_people)
+        purged = _purge(conn, kept_people)
         bulk_insert(conn, quarantine, stamped)
         counts = {
             "posts_written": written,
+            "snapshots_written": snapshots,
+            "files_recorded": len(ledger),
             "scores_published": published,
-            "posts_purged": purged_posts,
-            "scores_purged": purged_scores,
+            **purged,
         }
         summary = {**summary, **counts}
         conn.execute(
@@ -144,3 +192,43 @@ def publish_night(
             )
         )
     return counts
+
+
+def ingested_digests(engine: Engine) -> set[str]:
+    """SHA-256 of every file already in the ledger."""
+    with engine.connect() as conn:
+        return set(conn.execute(select(ingested_files.c.sha256)).scalars())
+
+
+def last_completed_summary(engine: Engine) -> dict:
+    """The JSON summary of the latest completed run, {} when there is none."""
+    query = (
+        select(pipeline_runs.c.summary)
+        .where(pipeline_runs.c.status == "completed")
+        .order_by(pipeline_runs.c.finished_at.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        found = conn.execute(query).scalar()
+    return json.loads(found) if found else {}
+
+
+def _read(conn: Connection, query, frame_dtypes: dict[str, str]) -> pd.DataFrame:
+    frame = pd.read_sql(query, conn)
+    for name, dtype in frame_dtypes.items():
+        if "UTC" in dtype:  # SQLite hands back naive UTC text, PostgreSQL aware times
+            frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
+        elif dtype.startswith("datetime64"):
+            frame[name] = pd.to_datetime(frame[name], format="ISO8601")
+    return frame.astype(frame_dtypes)
+
+
+def read_stored(
+    engine: Engine, start: pd.Timestamp, end: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stored posts made in [start, end) and every follower count up to `end`: what
+    earlier nights kept of files that are not read again."""
+    post_query = select(posts).where(posts.c.posted_at >= start, posts.c.posted_at < end)
+    account_query = select(accounts).where(accounts.c.snapshot_date < end.date())
+    with engine.connect() as conn:
+        return _read(conn, post_query, POSTS.dtypes), _read(conn, account_query, ACCOUNTS.dtypes)

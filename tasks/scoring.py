@@ -295,10 +295,12 @@ def score_campaigns(
     display_name, role."""
     start, end = window_bounds(as_of, window_days)
     window = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
-    counts = window[["likes", "comments", "shares"]].astype("float64").fillna(0)
+    counts = window[["likes", "comments", "shares"]].astype("float64")
+    # A count the export does not give (LinkedIn and Instagram archives give none) is
+    # unknown, not zero: such posts add nothing to the engagement medians.
     window = window.assign(
-        reactions=counts["likes"] + counts["comments"],
-        engagement=counts.sum(axis=1),
+        reactions=counts[["likes", "comments"]].sum(axis=1, min_count=1),
+        engagement=counts.sum(axis=1, min_count=1),
         folded=fold_series(window["text"]),
     )
 

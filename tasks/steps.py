@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import psycopg
@@ -78,6 +79,49 @@ def discover(found: landing.Landing) -> pd.DataFrame:
     return files
 
 
+@task(name="archive-raw", cache_policy=NO_CACHE, **_IO)
+def archive_raw(files: pd.DataFrame, raw_dir: str) -> int:
+    copied = ingest.archive_raw(files, Path(raw_dir))
+    get_run_logger().info("%d new file(s) copied into the raw zone %s", copied, raw_dir)
+    return copied
+
+
+@dataclass
+class Selected:
+    """The files to parse tonight, and why the others are not."""
+
+    files: pd.DataFrame
+    already_ingested: int
+    reingest_reason: str | None
+
+
+@task(name="select-new-files", cache_policy=NO_CACHE, **_IO)
+def select_new_files(
+    url: str, files: pd.DataFrame, roster: landing.Roster, reingest: bool
+) -> Selected:
+    """Files whose content is already in the ledger are not parsed again: their rows
+    are in the warehouse. All are read again on request, or when the scored accounts
+    changed since the last completed run (a newcomer's older exports then count)."""
+    engine = make_engine(url)
+    digest = people.scored_accounts_digest(roster.handles)
+    previous = publish.last_completed_summary(engine).get("scored_accounts_digest")
+    reason = None
+    if reingest:
+        reason = "requested"
+    elif previous is not None and previous != digest:
+        reason = "the roster's scored accounts changed"
+    known = set() if reason else publish.ingested_digests(engine)
+    todo = files[~files["sha256"].isin(known) | (files["sha256"] == "")]
+    selected = Selected(todo.reset_index(drop=True), len(files) - len(todo), reason)
+    get_run_logger().info(
+        "%d file(s) to read, %d already ingested%s",
+        len(todo),
+        selected.already_ingested,
+        f"; reading everything again: {reason}" if reason else "",
+    )
+    return selected
+
+
 @task(name="parse-files", cache_policy=NO_CACHE)
 def parse(files: pd.DataFrame) -> ingest.Parsed:
     parsed = ingest.parse_exports(files)
@@ -111,13 +155,30 @@ def attribute(checked: Validated, roster: landing.Roster) -> People:
     )
 
 
+@task(name="read-stored", cache_policy=NO_CACHE, **_IO)
+def read_stored(url: str, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    start, end = scoring.window_bounds(as_of)
+    stored_posts, stored_accounts = publish.read_stored(make_engine(url), start, end)
+    get_run_logger().info(
+        "%d stored post(s) in the window, %d follower count(s)",
+        len(stored_posts),
+        len(stored_accounts),
+    )
+    return stored_posts, stored_accounts
+
+
 @task(name="score", cache_policy=NO_CACHE)
 def score(
-    found: People, roster: landing.Roster, campaigns: list[landing.Campaign], as_of: dt.date
+    found: People,
+    stored: tuple[pd.DataFrame, pd.DataFrame],
+    roster: landing.Roster,
+    campaigns: list[landing.Campaign],
+    as_of: dt.date,
 ) -> pd.DataFrame:
-    return scoring.score_campaigns(
-        found.posts.frame, found.accounts.frame, roster.people, campaigns, as_of
-    )
+    ids = roster.people["person_id"]
+    posts = people.with_stored(found.posts.frame, stored[0], list(POSTS.key), ids)
+    accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), ids)
+    return scoring.score_campaigns(posts, accounts, roster.people, campaigns, as_of)
 
 
 @task(name="publish", cache_policy=NO_CACHE, **_IO)
@@ -125,15 +186,11 @@ def publish_night(
     url: str,
     run_id: str,
     as_of: dt.date,
-    posts: pd.DataFrame,
-    scores: pd.DataFrame,
-    quarantined: pd.DataFrame,
+    night: publish.Night,
     roster: landing.Roster,
     counts: dict,
 ) -> dict:
-    written = publish.publish_night(
-        make_engine(url), run_id, as_of, posts, scores, quarantined, roster.kept_ids, counts
-    )
+    written = publish.publish_night(make_engine(url), run_id, as_of, night, roster.kept_ids, counts)
     get_run_logger().info("published %s", written)
     return written
 
@@ -146,6 +203,7 @@ def record_failure(url: str, run_id: str, error: str) -> None:
 @task(name="summarise", cache_policy=NO_CACHE)
 def summarise(
     files: pd.DataFrame,
+    selected: Selected,
     parsed: ingest.Parsed,
     checked: Validated,
     found: People,
@@ -161,6 +219,10 @@ def summarise(
     counts = summary.build_summary(
         files=files,
         files_loaded=parsed.files_loaded,
+        files_ignored=int((parsed.ledger["status"] == "ignored").sum()),
+        already_ingested=selected.already_ingested,
+        reingest_reason=selected.reingest_reason,
+        scored_accounts_digest=people.scored_accounts_digest(roster.handles),
         quarantined=quarantined,
         rows_read=sum(len(f) for f in parsed.frames.values()),
         skipped=found.posts.skipped,

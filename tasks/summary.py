@@ -21,6 +21,10 @@ def build_summary(
     *,
     files: pd.DataFrame,
     files_loaded: int,
+    files_ignored: int,
+    already_ingested: int,
+    reingest_reason: str | None,
+    scored_accounts_digest: str,
     quarantined: pd.DataFrame,
     rows_read: int,
     skipped: dict[str, int],
@@ -36,6 +40,10 @@ def build_summary(
         "files_seen": len(files),
         "files_loaded": files_loaded,
         "files_quarantined": int(whole_files.sum()),
+        "files_ignored": files_ignored,
+        "files_already_ingested": already_ingested,
+        "reingest_reason": reingest_reason,
+        "scored_accounts_digest": scored_accounts_digest,
         "rows_read": rows_read,
         "rows_quarantined": int((~whole_files).sum()),
         "quarantined_by_rule": {
@@ -55,8 +63,12 @@ def build_summary(
 def summary_lines(summary: dict) -> list[str]:
     """The summary as short sentences, for the terminal and the markdown artifact."""
     lines = [
-        f"files: {summary['files_seen']} seen, {summary['files_loaded']} loaded, "
-        f"{summary['files_quarantined']} quarantined",
+        f"files: {summary['files_seen']} seen, {summary['files_already_ingested']} already "
+        f"ingested, {summary['files_loaded']} loaded, {summary['files_quarantined']} "
+        f"quarantined, {summary['files_ignored']} ignored"
+        + (
+            f" (all read again: {summary['reingest_reason']})" if summary["reingest_reason"] else ""
+        ),
         f"rows: {summary['rows_read']} read, {summary['rows_quarantined']} quarantined, "
         f"{summary['rows_superseded']} superseded by a newer copy, "
         f"{summary['rows_skipped']} posts and {summary['snapshots_skipped']} follower "
@@ -82,10 +94,11 @@ def summary_lines(summary: dict) -> list[str]:
     )
     if "posts_written" in summary:
         lines.append(
-            f"published: {summary['posts_written']} posts, "
-            f"{summary['scores_published']} scores; purged "
-            f"{summary['posts_purged']} posts and {summary['scores_purged']} scores "
-            "of people who left the roster or withdrew consent"
+            f"published: {summary['posts_written']} posts, {summary['snapshots_written']} "
+            f"follower counts, {summary['scores_published']} scores; purged "
+            f"{summary['posts_purged']} posts, {summary['snapshots_purged']} follower counts "
+            f"and {summary['scores_purged']} scores of people who left the roster or "
+            "withdrew consent"
         )
     return lines
 

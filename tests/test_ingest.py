@@ -107,12 +107,12 @@ def test_discovery_orders_by_modification_time_and_flags_unknown_files(tmp_path)
     files = discover_exports(exports, tmp_path)
     assert files["source_file"].tolist()[0] == "exports/a/new-name.POSTS.csv"
     assert files["source_file"].tolist()[-1] == "exports/z/old-name.posts.csv"
-    kinds = dict(zip(files["source_file"], files["kind"], strict=True))
+    kinds = dict(zip(files["source_file"], files["format"], strict=True))
     assert kinds == {
-        "exports/a/new-name.POSTS.csv": "posts",
-        "exports/b/followers.accounts.csv": "accounts",
+        "exports/a/new-name.POSTS.csv": "exchange_posts",
+        "exports/b/followers.accounts.csv": "exchange_accounts",
         "exports/b/notes.txt": "",
-        "exports/z/old-name.posts.csv": "posts",
+        "exports/z/old-name.posts.csv": "exchange_posts",
     }
 
 

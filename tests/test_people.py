@@ -29,7 +29,8 @@ def clean_posts(*rows: dict) -> pd.DataFrame:
         "shares": 0,
         "clicks": None,
         "source_file": "exports/a.posts.csv",
-        "source_mtime": 1.0,
+        "source_sha256": "0" * 64,
+        "observed_at": pd.Timestamp(1, unit="s", tz="UTC"),
         "row_number": 1,
     }
     return pd.DataFrame([{**base, **row} for row in rows])
@@ -61,14 +62,14 @@ def test_the_copy_from_the_newest_file_wins_then_the_later_path():
             "handle": "ana",
             "post_id": "1",
             "likes": 5,
-            "source_mtime": 2.0,
+            "observed_at": pd.Timestamp(2, unit="s", tz="UTC"),
             "source_file": "exports/a.posts.csv",
         },
         {
             "handle": "ana",
             "post_id": "1",
             "likes": 9,
-            "source_mtime": 1.0,
+            "observed_at": pd.Timestamp(1, unit="s", tz="UTC"),
             "source_file": "exports/z.posts.csv",
         },
         {"handle": "ana", "post_id": "2", "likes": 1, "source_file": "exports/a.posts.csv"},

@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from tests.test_scoring import score_world
 from tests.worlds import AS_OF, PERSONAS
 from virage.leaderboard import read_leaderboard
-from virage.schemas.fields import POSTS
-from virage.tasks.publish import fail_run, publish_night, start_run
+from virage.schemas.fields import ACCOUNTS, POSTS
+from virage.tasks.ingest import LEDGER_COLUMNS
+from virage.tasks.publish import Night, fail_run, publish_night, start_run
 from virage.tasks.summary import quarantine_records
 from virage.warehouse import open_warehouse
 
@@ -44,8 +45,18 @@ def some_posts(n: int = 3, likes: int = 5) -> pd.DataFrame:
             "clicks": [None] * n,
             "is_sponsored": [False] * n,
             "source_file": ["exports/a.posts.csv"] * n,
+            "source_sha256": ["0" * 64] * n,
+            "observed_at": [pd.Timestamp("2026-11-02", tz="UTC")] * n,
         }
     ).astype(POSTS.dtypes)
+
+
+def no_accounts() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ACCOUNTS.dtypes.items()})
+
+
+def no_files() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in LEDGER_COLUMNS})
 
 
 def no_quarantine() -> pd.DataFrame:
@@ -62,7 +73,8 @@ def publish(engine, run_id, scores, posts, quarantined=None, as_of=AS_OF, kept=N
     kept_ids = sorted(scores["person_id"].unique()) if kept is None else kept
     start_run(engine, run_id, as_of)
     quarantined = no_quarantine() if quarantined is None else quarantined
-    return publish_night(engine, run_id, as_of, posts, scores, quarantined, kept_ids, COUNTS)
+    night = Night(posts, no_accounts(), scores, quarantined, no_files())
+    return publish_night(engine, run_id, as_of, night, kept_ids, COUNTS)
 
 
 def publish_world(world, url: str) -> None:
@@ -142,8 +154,11 @@ def test_people_kept_but_not_scored_keep_their_history(warehouse, world):
     engine, counts, without_micro = publish_a_night_without_micro(warehouse, world, everyone)
     assert counts == {
         "posts_written": 0,
+        "snapshots_written": 0,
+        "files_recorded": 0,
         "scores_published": len(without_micro),
         "posts_purged": 0,
+        "snapshots_purged": 0,
         "scores_purged": 0,
     }
     assert table(engine, "SELECT COUNT(*) AS n FROM posts")["n"].iloc[0] == 3

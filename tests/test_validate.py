@@ -51,7 +51,7 @@ def test_each_broken_row_is_quarantined_with_the_first_rule_it_breaks():
             {"handle": ""},
             {"posted_at": "2026-11-01 10:00"},
             {"posted_at": "31/10/2026"},
-            {"likes": ""},
+            {"post_id": ""},
             {"platform": "", "likes": "-1"},
             {"likes": "1e30"},
             {"posted_at": "2026-06-20"},

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -69,6 +70,17 @@ def run(
         dt.datetime | None,
         typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day to score [default: yesterday]"),
     ] = None,
+    raw: Annotated[
+        Path | None,
+        typer.Option(
+            "--raw",
+            envvar="VIRAGE_RAW_DIR",
+            help="Raw zone: every file read is archived here by SHA-256 [default: <landing>/raw]",
+        ),
+    ] = None,
+    reingest: Annotated[
+        bool, typer.Option(help="Read every file again, even those already ingested")
+    ] = False,
 ) -> None:
     """Run the nightly flow once, in this process."""
     for name, value in _QUIET_DEFAULTS.items():
@@ -87,7 +99,11 @@ def run(
 
     try:
         summary = nightly_scores(
-            landing=landing, warehouse_url=warehouse, as_of=as_of.date() if as_of else None
+            landing=landing,
+            warehouse_url=warehouse,
+            as_of=as_of.date() if as_of else None,
+            raw_dir=str(raw) if raw else None,
+            reingest=reingest,
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None

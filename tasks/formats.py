@@ -1,0 +1,530 @@
+"""The platforms' own export formats, recognised by name and content.
+
+Each parser turns one export into raw text columns named as the canonical frames
+(posts: the exchange columns plus `declared_sponsored`; accounts: the follower
+count at export time), with `row_number` the 1-based record in the export. Typing
+and row rules then happen once, in tasks/validate.py, for every format alike. Times
+leave here as ISO 8601 in UTC; ids stay text.
+
+Quirks handled are those documented in ../shared/samples/README.md: X archives are
+JavaScript assignments with every number a string and `created_at` in a local
+offset; LinkedIn wraps each inner line of a multi-line share in its own quotes;
+Meta writes UTF-8 bytes as \\u00XX escapes; TikTok's keys change between versions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
+
+from virage.errors import FileRejected
+from virage.schemas.fields import ACCOUNTS, PLATFORM_ALIASES, PLATFORMS, POSTS
+
+POST_COLUMNS = [*POSTS.exchange_header, "declared_sponsored"]
+ACCOUNT_COLUMNS = ACCOUNTS.exchange_header
+
+MEDIA_SUFFIXES = {
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".mp4", ".mov", ".m4a", ".mp3",
+    ".srt", ".html", ".css",
+}  # fmt: skip
+"""Files that come with platform archives and carry nothing virage reads."""
+
+
+@dataclass
+class Export:
+    """What one export yields: raw posts and follower counts, either may be empty."""
+
+    posts: pd.DataFrame
+    accounts: pd.DataFrame
+    handle: str | None = None
+    """The account the export names itself (X account.js, TikTok profile)."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a file sits: its name, the account its folder names, and when it was taken."""
+
+    name: str
+    folder_platform: str | None
+    folder_handle: str | None
+    observed_date: str
+    """Day of the export (YYYY-MM-DD, UTC), the date of its follower counts."""
+
+
+def owner_from_path(relative: PurePosixPath) -> tuple[str | None, str | None]:
+    """(platform, handle) from `exports/<platform>/<handle>/...`, else (None, None)."""
+    parts = relative.parts
+    if len(parts) < 4 or parts[0] != "exports":
+        return None, None
+    platform = PLATFORM_ALIASES.get(parts[1].lower(), parts[1].lower())
+    if platform not in PLATFORMS:
+        return None, None
+    return platform, parts[2].strip().lstrip("@").lower()
+
+
+# --- recognition -------------------------------------------------------------------
+
+_YTD = re.compile(rb"^\s*window\.YTD\.(\w+)\.part\d+\s*=")
+_YTD_FORMATS = {
+    "tweets": "x_tweets",
+    "tweet": "x_tweets",
+    "follower": "x_followers",
+    "account": "x_account",
+}
+
+
+def recognise(name: str, head: bytes) -> str:
+    """The format of a file from its name and first bytes: a key of PARSERS, "zip",
+    "exchange_posts", "exchange_accounts", "ignored" (part of a platform archive that
+    carries nothing virage reads) or "" (not recognised)."""
+    lowered = PurePosixPath(name).name.lower()
+    suffix = PurePosixPath(lowered).suffix
+    if lowered.endswith(".posts.csv"):
+        return "exchange_posts"
+    if lowered.endswith(".accounts.csv"):
+        return "exchange_accounts"
+    if suffix == ".zip" or head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if suffix == ".js":
+        found = _YTD.match(head)
+        if found:
+            return _YTD_FORMATS.get(found[1].decode(), "ignored")
+        return ""
+    if suffix == ".csv":
+        return _recognise_csv(head)
+    if suffix == ".json":
+        return _recognise_json(lowered, head)
+    if suffix in MEDIA_SUFFIXES:
+        return "ignored"
+    return ""
+
+
+def _recognise_csv(head: bytes) -> str:
+    text = head.decode("utf-8-sig", errors="replace").lower()
+    first = text.lstrip().split("\n", 1)[0]
+    if '"tweet id"' in first or first.startswith("tweet id,"):
+        return "x_analytics"
+    if "sharecommentary" in first or "sharelink" in first:
+        return "linkedin_shares"
+    if first.startswith("notes:") or ("first name" in first and "connected on" in first):
+        return "linkedin_connections"
+    return ""
+
+
+def _recognise_json(name: str, head: bytes) -> str:
+    if re.fullmatch(r"posts_\d+\.json", name):
+        return "instagram_posts"
+    if re.fullmatch(r"followers_\d+\.json", name):
+        return "instagram_followers"
+    if name.startswith("user_data") or any(
+        k in head for k in (b'"VideoList"', b'"ProfileMap"', b'"FansList"')
+    ):
+        return "tiktok"
+    if b'"creation_timestamp"' in head and b'"media"' in head:
+        return "instagram_posts"
+    return ""
+
+
+# --- shared helpers ----------------------------------------------------------------
+
+
+def _posts_frame(columns: dict[str, object], n: int) -> pd.DataFrame:
+    """A raw posts frame of `n` rows: the given columns as text, the others empty."""
+    frame = pd.DataFrame(index=pd.RangeIndex(n))
+    for name in POST_COLUMNS:
+        value = columns.get(name, "")
+        series = value if isinstance(value, pd.Series) else pd.Series([value] * n, dtype="str")
+        frame[name] = series.reset_index(drop=True).fillna("").astype("str")
+    frame["row_number"] = np.arange(1, n + 1)
+    return frame
+
+
+def _utc_text(original: pd.Series, parsed: pd.Series) -> pd.Series:
+    """ISO 8601 UTC text where the time parsed; the original text where it did not,
+    so that validation quarantines the row showing what the export said."""
+    iso = parsed.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return iso.where(parsed.notna(), original.fillna("").astype("str"))
+
+
+def _follower_count(origin: Origin, platform: str, count: int, handle: str | None) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "platform": [platform],
+            "handle": [handle or ""],
+            "snapshot_date": [origin.observed_date],
+            "followers": [str(count)],
+            "row_number": [1],
+        }
+    )
+
+
+def _no_accounts() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in [*ACCOUNT_COLUMNS, "row_number"]})
+
+
+def _no_posts() -> pd.DataFrame:
+    return _posts_frame({}, 0)
+
+
+def empty_export(handle: str | None = None) -> Export:
+    """An export with no rows (X account.js: only names the account)."""
+    return Export(_no_posts(), _no_accounts(), handle)
+
+
+def _owner_handle(origin: Origin, platform: str, own: str | None = None) -> str:
+    """The export's own handle, else the one its folder names; FileRejected if neither."""
+    if own:
+        return own.strip().lstrip("@").lower()
+    if origin.folder_handle and origin.folder_platform == platform:
+        return origin.folder_handle
+    raise FileRejected(
+        "unknown_owner",
+        f"a {platform} export that does not name its account: put it under "
+        f"exports/{platform}/<handle>/ so virage knows whose it is",
+    )
+
+
+def _load_json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileRejected(
+            "unreadable_json", f"not valid JSON ({exc.msg} at line {exc.lineno}); cut off?"
+        ) from None
+
+
+def _dig(document: object, paths: list[tuple[str, ...]]) -> object | None:
+    """The value at the first of `paths` present in nested dicts."""
+    for path in paths:
+        node = document
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is not None:
+            return node
+    return None
+
+
+# --- X -----------------------------------------------------------------------------
+
+
+def _ytd_payload(text: str) -> object:
+    """The JSON after `window.YTD.<name>.partN =` in an X archive file."""
+    found = _YTD.match(text.encode("utf-8")[:200])
+    if not found:
+        raise FileRejected("unreadable_js", "not an X archive file: no window.YTD assignment")
+    return _load_json(text.split("=", 1)[1])
+
+
+def x_account_handle(text: str) -> str | None:
+    """The username in an X archive's data/account.js."""
+    records = _ytd_payload(text)
+    for record in records if isinstance(records, list) else []:
+        username = _dig(record, [("account", "username")])
+        if username:
+            return str(username)
+    return None
+
+
+def parse_x_tweets(text: str, origin: Origin, own_handle: str | None = None) -> Export:
+    """Posts from an X archive's tweets.js (or a part, or the older tweet.js)."""
+    records = _ytd_payload(text)
+    if not isinstance(records, list):
+        raise FileRejected("unreadable_js", "an X tweets file must hold a list of tweets")
+    handle = _owner_handle(origin, "x", own_handle)
+    tweets = pd.json_normalize([r.get("tweet", r) if isinstance(r, dict) else {} for r in records])
+    tweets = tweets.reindex(
+        columns=[
+            "id_str",
+            "id",
+            "full_text",
+            "text",
+            "created_at",
+            "favorite_count",
+            "retweet_count",
+            "reply_count",
+        ]
+    )
+    post_id = tweets["id_str"].fillna(tweets["id"]).astype("str").replace("nan", "")
+    created = tweets["created_at"].astype("str")
+    parsed = pd.to_datetime(created, format="%a %b %d %H:%M:%S %z %Y", errors="coerce", utc=True)
+    return Export(
+        _posts_frame(
+            {
+                "platform": "x",
+                "handle": handle,
+                "post_id": post_id,
+                "posted_at": _utc_text(tweets["created_at"], parsed),
+                "text": tweets["full_text"].fillna(tweets["text"]),
+                "url": f"https://x.com/{handle}/status/" + post_id,
+                "likes": tweets["favorite_count"],
+                "shares": tweets["retweet_count"],
+                "comments": tweets["reply_count"],
+            },
+            len(tweets),
+        ),
+        _no_accounts(),
+        own_handle,
+    )
+
+
+def parse_x_followers(text: str, origin: Origin, own_handle: str | None = None) -> Export:
+    """The follower count at export time: the length of data/follower.js."""
+    records = _ytd_payload(text)
+    if not isinstance(records, list):
+        raise FileRejected("unreadable_js", "an X follower file must hold a list")
+    handle = _owner_handle(origin, "x", own_handle)
+    return Export(_no_posts(), _follower_count(origin, "x", len(records), handle), own_handle)
+
+
+_PERMALINK_HANDLE = r"(?:twitter|x)\.com/([^/]+)/status"
+
+
+def parse_x_analytics(text: str, origin: Origin, own_handle: str | None = None) -> Export:
+    """Posts from an X analytics "tweet activity" CSV (older files say favorites)."""
+    raw = _read_csv(text)
+    likes = "likes" if "likes" in raw else "favorites"
+    needed = ["tweet id", "tweet permalink", "tweet text", "time", likes]
+    missing = [c for c in needed if c not in raw]
+    if missing:
+        raise FileRejected(
+            "missing_columns", f"an X analytics export without column(s) {', '.join(missing)}"
+        )
+    from_link = raw["tweet permalink"].str.extract(_PERMALINK_HANDLE, expand=False)
+    fallback = origin.folder_handle if origin.folder_platform == "x" else ""
+    parsed = pd.to_datetime(raw["time"], format="%Y-%m-%d %H:%M %z", errors="coerce", utc=True)
+    return Export(
+        _posts_frame(
+            {
+                "platform": "x",
+                "handle": from_link.fillna(fallback or ""),
+                "post_id": raw["tweet id"],
+                "posted_at": _utc_text(raw["time"], parsed),
+                "text": raw["tweet text"],
+                "url": raw["tweet permalink"],
+                "impressions": raw.get("impressions", ""),
+                "likes": raw[likes],
+                "comments": raw.get("replies", ""),
+                "shares": raw.get("retweets", ""),
+                "clicks": raw.get("url clicks", ""),
+            },
+            len(raw),
+        ),
+        _no_accounts(),
+    )
+
+
+# --- LinkedIn ----------------------------------------------------------------------
+
+
+def _read_csv(text: str) -> pd.DataFrame:
+    """Every column as text, header names lower-cased and trimmed."""
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text), dtype="str", keep_default_na=False, na_filter=False, index_col=False
+        )
+    except pd.errors.EmptyDataError:
+        raise FileRejected("empty_file", "the file is empty") from None
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise FileRejected("unreadable_csv", f"cannot be read as CSV: {exc}") from None
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    return raw
+
+
+def unwrap_linkedin_lines(commentary: pd.Series) -> pd.Series:
+    """The text a member wrote: LinkedIn's export wraps every inner line of a
+    multi-line share in its own quotes, so each line break reads `"\\n"` once the
+    CSV quoting is undone."""
+    return commentary.str.replace(r'"\r?\n"', "\n", regex=True)
+
+
+_LINKEDIN_URN = re.compile(r"(urn:li:[a-zA-Z]+:\d+)")
+
+
+def parse_linkedin_shares(text: str, origin: Origin, own_handle: str | None = None) -> Export:
+    """Posts from a LinkedIn member archive's Shares.csv (no engagement counts)."""
+    raw = _read_csv(text)
+    missing = [c for c in ("date", "sharelink", "sharecommentary") if c not in raw]
+    if missing:
+        raise FileRejected(
+            "missing_columns", f"a LinkedIn Shares.csv without column(s) {', '.join(missing)}"
+        )
+    handle = _owner_handle(origin, "linkedin", own_handle)
+    urn = raw["sharelink"].map(unquote).str.extract(_LINKEDIN_URN, expand=False)
+    # LinkedIn writes member times in UTC without saying so.
+    parsed = pd.to_datetime(raw["date"], format="%Y-%m-%d %H:%M:%S", errors="coerce", utc=True)
+    return Export(
+        _posts_frame(
+            {
+                "platform": "linkedin",
+                "handle": handle,
+                "post_id": urn.fillna(""),
+                "posted_at": _utc_text(raw["date"], parsed),
+                "text": unwrap_linkedin_lines(raw["sharecommentary"]),
+                "url": raw["sharelink"],
+            },
+            len(raw),
+        ),
+        _no_accounts(),
+    )
+
+
+def parse_linkedin_connections(text: str, origin: Origin, own_handle: str | None = None) -> Export:
+    """The follower count at export time: the rows of Connections.csv, after any
+    "Notes:" preamble."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.lower().startswith("first name")), None)
+    if start is None:
+        raise FileRejected(
+            "missing_columns", "a LinkedIn Connections.csv without its 'First Name,...' header"
+        )
+    rows = [row for row in csv.reader(lines[start + 1 :]) if any(cell.strip() for cell in row)]
+    handle = _owner_handle(origin, "linkedin", own_handle)
+    return Export(_no_posts(), _follower_count(origin, "linkedin", len(rows), handle))
+
+
+# --- Instagram / Meta --------------------------------------------------------------
+
+
+def repair_mojibake(texts: pd.Series) -> pd.Series:
+    """Undo Meta's export encoding, which writes each UTF-8 byte as a \\u00XX escape.
+    Text that does not round-trip (already correct) is kept as it is."""
+
+    def repair(value: str) -> str:
+        try:
+            return value.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return value
+
+    # Only captions with characters in U+0080..U+00FF can be mojibake.
+    suspect = texts.str.contains("[\u0080-\u00ff]", regex=True, na=False)
+    return texts.where(~suspect, texts[suspect].map(repair))
+
+
+def parse_instagram_posts(text: str, origin: Origin, own_handle: str | None = None) -> Export:
+    """Posts from Meta's "Download your information" posts_N.json (no counts)."""
+    records = _load_json(text)
+    if isinstance(records, dict):  # some versions wrap the list in one key
+        records = next((v for v in records.values() if isinstance(v, list)), [])
+    if not isinstance(records, list):
+        raise FileRejected("unreadable_json", "an Instagram posts file must hold a list of posts")
+    handle = _owner_handle(origin, "instagram", own_handle)
+    posts = pd.DataFrame(
+        {
+            "title": [r.get("title") if isinstance(r, dict) else None for r in records],
+            "created": [
+                r.get("creation_timestamp") if isinstance(r, dict) else None for r in records
+            ],
+            "media": [(r.get("media") or [{}])[0] if isinstance(r, dict) else {} for r in records],
+        }
+    )
+    first_media = pd.json_normalize(posts["media"].tolist()).reindex(
+        columns=["uri", "title", "creation_timestamp"]
+    )
+    caption = posts["title"].where(posts["title"].fillna("") != "", first_media["title"])
+    created = posts["created"].fillna(first_media["creation_timestamp"])
+    seconds = pd.to_numeric(created, errors="coerce")
+    parsed = pd.to_datetime(seconds, unit="s", utc=True)
+    # Meta names each media file <...>_<media id>.<ext>: the id outlives re-exports.
+    media_id = first_media["uri"].str.extract(r"_(\d+)\.\w+$", expand=False)
+    post_id = media_id.fillna(first_media["uri"].str.rsplit("/", n=1).str[-1])
+    return Export(
+        _posts_frame(
+            {
+                "platform": "instagram",
+                "handle": handle,
+                "post_id": post_id,
+                "posted_at": _utc_text(created.astype("str"), parsed),
+                "text": repair_mojibake(caption.fillna("").astype("str")),
+            },
+            len(posts),
+        ),
+        _no_accounts(),
+    )
+
+
+def parse_instagram_followers(text: str, origin: Origin, own_handle: str | None = None) -> Export:
+    """The follower count at export time: the length of followers_N.json."""
+    records = _load_json(text)
+    if isinstance(records, dict):
+        records = next((v for v in records.values() if isinstance(v, list)), None)
+    if not isinstance(records, list):
+        raise FileRejected("unreadable_json", "an Instagram followers file must hold a list")
+    handle = _owner_handle(origin, "instagram", own_handle)
+    return Export(_no_posts(), _follower_count(origin, "instagram", len(records), handle))
+
+
+# --- TikTok ------------------------------------------------------------------------
+
+_TIKTOK_VIDEOS = [("Post", "Posts", "VideoList"), ("Video", "Videos", "VideoList")]
+_TIKTOK_FANS = [
+    ("Your Activity", "Follower", "FansList"),
+    ("Your Activity", "Follower List", "FansList"),
+    ("Activity", "Follower List", "FansList"),
+    ("Activity", "Follower", "FansList"),
+]
+_TIKTOK_PROFILE = [("Profile", "Profile Information", "ProfileMap"), ("Profile", "ProfileMap")]
+
+
+def parse_tiktok(text: str, origin: Origin, own_handle: str | None = None) -> Export:
+    """Posts and the follower count from TikTok's user_data_tiktok.json (or the older
+    user_data.json). A non-empty ContentDisclosure marks a paid partnership."""
+    document = _load_json(text)
+    if not isinstance(document, dict):
+        raise FileRejected("unreadable_json", "a TikTok export must be a JSON object")
+    profile = _dig(document, _TIKTOK_PROFILE) or {}
+    named = (
+        profile.get("userName") or profile.get("username") if isinstance(profile, dict) else None
+    )
+    handle = _owner_handle(origin, "tiktok", named)
+    videos = _dig(document, _TIKTOK_VIDEOS) or []
+    frame = pd.json_normalize(videos if isinstance(videos, list) else []).reindex(
+        columns=["Date", "Link", "Likes", "Title", "Desc", "ContentDisclosure"]
+    )
+    link = frame["Link"].fillna("").astype("str")
+    video_id = link.str.extract(r"/video/(\d+)", expand=False)
+    parsed = pd.to_datetime(frame["Date"], format="%Y-%m-%d %H:%M:%S", errors="coerce", utc=True)
+    disclosure = frame["ContentDisclosure"].fillna("").astype("str").str.strip()
+    posts = _posts_frame(
+        {
+            "platform": "tiktok",
+            "handle": handle,
+            "post_id": video_id.fillna(link),
+            "posted_at": _utc_text(frame["Date"], parsed),
+            "text": frame["Title"].fillna(frame["Desc"]),
+            "url": link,
+            "likes": frame["Likes"],
+            "declared_sponsored": disclosure.ne("").map({True: "true", False: ""}),
+        },
+        len(frame),
+    )
+    fans = _dig(document, _TIKTOK_FANS)
+    accounts = (
+        _follower_count(origin, "tiktok", len(fans), handle)
+        if isinstance(fans, list)
+        else _no_accounts()
+    )
+    return Export(posts, accounts, named)
+
+
+Parser = Callable[[str, Origin, "str | None"], Export]
+
+PARSERS: dict[str, tuple[str, Parser]] = {
+    "x_tweets": ("x", parse_x_tweets),
+    "x_followers": ("x", parse_x_followers),
+    "x_analytics": ("x", parse_x_analytics),
+    "linkedin_shares": ("linkedin", parse_linkedin_shares),
+    "linkedin_connections": ("linkedin", parse_linkedin_connections),
+    "instagram_posts": ("instagram", parse_instagram_posts),
+    "instagram_followers": ("instagram", parse_instagram_followers),
+    "tiktok": ("tiktok", parse_tiktok),
+}
+"""Native formats: the platform each belongs to and its parser."""

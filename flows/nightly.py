@@ -40,6 +40,7 @@ def nightly_scores(
     steps.prepare_warehouse(url)
     steps.start_run(url, run_id, as_of)
     try:
+        fetched = steps.fetch_sources(found)
         files = steps.discover(found)
         steps.archive_raw(files, raw)
         selected = steps.select_new_files(url, files, found.roster, reingest)
@@ -48,7 +49,9 @@ def nightly_scores(
         people = steps.attribute(checked, found.roster)
         stored = steps.read_stored(url, as_of)
         scores = steps.score(people, stored, found.roster, found.campaigns, as_of)
-        counts, quarantined = steps.summarise(files, selected, parsed, checked, people, found)
+        counts, quarantined = steps.summarise(
+            files, selected, parsed, checked, people, found, fetched
+        )
         night = Night(people.posts.frame, people.accounts.frame, scores, quarantined, parsed.ledger)
         written = steps.publish_night(url, run_id, as_of, night, found.roster, counts)
     except BaseException as exc:  # interrupted or cancelled runs are recorded too

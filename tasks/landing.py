@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from virage.errors import ConfigError, FileRejected
 from virage.schemas.fields import PLATFORMS, ROSTER
+from virage.tasks.fetch import Source, read_sources
 from virage.tasks.ingest import read_csv_text
 from virage.tasks.validate import canonicalise, normalise_handle
 
@@ -106,6 +108,8 @@ class Landing:
     root: Path
     roster: Roster
     campaigns: list[Campaign]
+    sources: list[Source] = dataclass_field(default_factory=list)
+    """Files to fetch over HTTP before reading (sources.yaml)."""
 
     @property
     def exports(self) -> Path:
@@ -129,7 +133,10 @@ def load_landing(root: str | Path) -> Landing:
     if not path.is_dir():
         raise ConfigError(f"landing folder {path} does not exist")
     return Landing(
-        path.resolve(), read_roster(path / ROSTER_FILE), read_campaigns(path / CAMPAIGNS_FILE)
+        path.resolve(),
+        read_roster(path / ROSTER_FILE),
+        read_campaigns(path / CAMPAIGNS_FILE),
+        read_sources(path),
     )
 
 

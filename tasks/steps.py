@@ -8,7 +8,7 @@ frames, and the steps with side effects must run every time.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy.exc import OperationalError
 
 from virage.schemas.fields import ACCOUNTS, POSTS
-from virage.tasks import ingest, landing, people, publish, scoring, summary, validate
+from virage.tasks import fetch, ingest, landing, people, publish, scoring, summary, validate
 from virage.warehouse import make_engine, open_warehouse
 
 
@@ -70,6 +70,19 @@ def prepare_warehouse(url: str) -> str:
 @task(name="start-run", cache_policy=NO_CACHE, **_IO)
 def start_run(url: str, run_id: str, as_of: dt.date) -> None:
     publish.start_run(make_engine(url), run_id, as_of)
+
+
+@task(name="fetch-sources", cache_policy=NO_CACHE)
+def fetch_sources(found: landing.Landing) -> list[dict]:
+    """Download the files sources.yaml lists; a source that keeps failing is reported
+    and the run goes on with what the landing zone holds. (fetch_source retries on
+    its own, honouring Retry-After, which task-level retries cannot.)"""
+    results = fetch.fetch_all(found.sources, found.exports)
+    logger = get_run_logger()
+    for result in results:
+        log = logger.warning if result.status == "failed" else logger.info
+        log("source %s: %s (%s)", result.name, result.status, result.detail)
+    return [asdict(r) for r in results]
 
 
 @task(name="discover-files", cache_policy=NO_CACHE)
@@ -208,6 +221,7 @@ def summarise(
     checked: Validated,
     found: People,
     found_landing: landing.Landing,
+    fetched: list[dict],
 ) -> tuple[dict, pd.DataFrame]:
     roster = found_landing.roster
     quarantined = summary.quarantine_records(
@@ -218,6 +232,7 @@ def summarise(
     )
     counts = summary.build_summary(
         files=files,
+        fetched=fetched,
         files_loaded=parsed.files_loaded,
         files_ignored=int((parsed.ledger["status"] == "ignored").sum()),
         already_ingested=selected.already_ingested,

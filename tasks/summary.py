@@ -20,6 +20,7 @@ def quarantine_records(rejected_files: pd.DataFrame, *rejected_rows: pd.DataFram
 def build_summary(
     *,
     files: pd.DataFrame,
+    fetched: list[dict],
     files_loaded: int,
     files_ignored: int,
     already_ingested: int,
@@ -37,6 +38,10 @@ def build_summary(
     """The run's counts as plain JSON-ready values."""
     whole_files = quarantined["row_number"].isna()
     return {
+        "sources": [
+            {k: f[k] for k in ("name", "status", "attempts", "bytes", "detail")} for f in fetched
+        ],
+        "sources_failed": sum(f["status"] == "failed" for f in fetched),
         "files_seen": len(files),
         "files_loaded": files_loaded,
         "files_quarantined": int(whole_files.sum()),
@@ -62,7 +67,19 @@ def build_summary(
 
 def summary_lines(summary: dict) -> list[str]:
     """The summary as short sentences, for the terminal and the markdown artifact."""
-    lines = [
+    lines = []
+    if summary["sources"]:
+        by_status = pd.Series([s["status"] for s in summary["sources"]]).value_counts()
+        lines.append(
+            f"sources: {len(summary['sources'])} fetched over HTTP: "
+            + ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in by_status.items())
+        )
+        lines += [
+            f"  failed ({s['name']}): {s['detail']}"
+            for s in summary["sources"]
+            if s["status"] == "failed"
+        ]
+    lines += [
         f"files: {summary['files_seen']} seen, {summary['files_already_ingested']} already "
         f"ingested, {summary['files_loaded']} loaded, {summary['files_quarantined']} "
         f"quarantined, {summary['files_ignored']} ignored"

@@ -64,6 +64,16 @@ def test_invalid_campaigns(world, tmp_path):
     assert_one_clear_line(result, "campaigns.yaml: campaign #1 (x): name: Field required")
 
 
+def test_invalid_sources(world, tmp_path):
+    (world / "sources.yaml").write_text(
+        "sources:\n  - name: a\n    url: https://example.org/a.zip\n    path: x/a/a.zip\n"
+        "    headers:\n      Authorization: Bearer s3cret\n"
+    )
+    result = virage("run", "--landing", str(world), "--warehouse", f"sqlite:///{tmp_path}/w.db")
+    assert_one_clear_line(result, "literal values are not allowed")
+    assert "s3cret" not in result.stderr + result.stdout
+
+
 @pytest.mark.parametrize(
     "url",
     ["postgresql://nobody@127.0.0.1:1/none", "notaurl", "sqlite:////nonexistent-dir/deeper/w.db"],

@@ -70,15 +70,33 @@ def create_schema(conn: Connection) -> None:
 
 
 def _add_missing_columns(conn: Connection) -> None:
-    """Add nullable columns that a warehouse created by an earlier virage lacks.
-    Only additions: anything else needs a real migration."""
+    """Bring a warehouse created by an earlier virage up to date where that is a plain
+    addition: add missing nullable columns and, on PostgreSQL, drop NOT NULL from
+    columns that became nullable. Anything else needs a real migration."""
     present = inspect(conn)
+    quote = conn.dialect.identifier_preparer.quote
     for table in metadata.sorted_tables:
-        have = {c["name"] for c in present.get_columns(table.name)}
+        have = {c["name"]: c for c in present.get_columns(table.name)}
         for column in table.columns:
-            if column.name not in have and column.nullable:
+            name = f"{quote(table.name)}.{quote(column.name)}"
+            found = have.get(column.name)
+            if found is None and column.nullable:
                 kind = column.type.compile(dialect=conn.dialect)
-                quote = conn.dialect.identifier_preparer.quote
                 conn.exec_driver_sql(
                     f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"
                 )
+            elif found is not None and column.nullable and not found["nullable"]:
+                if conn.dialect.name != "postgresql":
+                    raise OutdatedWarehouse(
+                        f"column {name} of this warehouse is NOT NULL but may now be empty; "
+                        "it was created by an older virage: move the file aside and run again "
+                        "(every file in the landing zone is then read into a new one)"
+                    )
+                conn.exec_driver_sql(
+                    f"ALTER TABLE {quote(table.name)} ALTER COLUMN {quote(column.name)} "
+                    "DROP NOT NULL"
+                )
+
+
+class OutdatedWarehouse(Exception):
+    """The warehouse needs a change virage cannot make in place."""

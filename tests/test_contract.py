@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Date, DateTime, inspect
+import pytest
+from sqlalchemy import Column, Date, DateTime, MetaData, PrimaryKeyConstraint, Table, inspect
 
+from virage.errors import ConfigError
 from virage.schemas.contract import END, START, render_contract
 from virage.schemas.fields import (
     ACCOUNTS,
@@ -15,7 +17,8 @@ from virage.schemas.fields import (
     QUARANTINE,
     SCORES,
 )
-from virage.warehouse import open_warehouse
+from virage.schemas.warehouse import posts
+from virage.warehouse import make_engine, open_warehouse
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -62,3 +65,28 @@ def test_warehouse_has_the_contract_tables_and_view(warehouse):
     assert "current_influence_scores" in inspector.get_view_names()
     open_warehouse(warehouse)  # a second run on an existing warehouse changes nothing
     assert [c["name"] for c in inspect(engine).get_columns("posts")] == POSTS.columns
+
+
+def test_a_warehouse_from_an_older_virage_is_brought_up_to_date_or_refused(warehouse):
+    # posts as issue 2 created it: counts NOT NULL, no provenance columns.
+    older = Table(
+        "posts",
+        MetaData(),
+        *(
+            Column(c.name, c.type, nullable=c.nullable and c.name != "likes")
+            for c in posts.columns
+            if c.name not in ("source_sha256", "observed_at")
+        ),
+        PrimaryKeyConstraint(*POSTS.key),
+    )
+    engine = make_engine(warehouse)
+    with engine.begin() as conn:
+        older.create(conn)
+    if engine.dialect.name == "sqlite":
+        with pytest.raises(ConfigError, match="column posts.likes of this warehouse is NOT NULL"):
+            open_warehouse(warehouse)
+        return
+    open_warehouse(warehouse)
+    columns = {c["name"]: c for c in inspect(engine).get_columns("posts")}
+    assert columns["likes"]["nullable"]
+    assert {"source_sha256", "observed_at"} <= set(columns)

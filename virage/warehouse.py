@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from virage.errors import ConfigError
-from virage.schemas.warehouse import create_schema
+from virage.schemas.warehouse import OutdatedWarehouse, create_schema
 
 DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse.db"
 
@@ -117,6 +117,8 @@ def open_warehouse(url: str | None = None) -> Engine:
             create_schema(conn)
     except SQLAlchemyError as exc:
         raise _unreachable(resolved, exc) from None
+    except OutdatedWarehouse as exc:
+        raise ConfigError(f"warehouse {redact(resolved)}: {exc}") from None
     return engine
 
 

@@ -193,9 +193,9 @@ def _owner_handle(origin: Origin, platform: str, own: str | None = None) -> str:
     )
 
 
-def _load_json(text: str) -> object:
+def _load_json(text: str, parse_int: Callable[[str], object] | None = None) -> object:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=parse_int)
     except json.JSONDecodeError as exc:
         raise FileRejected(
             "unreadable_json", f"not valid JSON ({exc.msg} at line {exc.lineno}); cut off?"
@@ -217,11 +217,13 @@ def _dig(document: object, paths: list[tuple[str, ...]]) -> object | None:
 
 
 def _ytd_payload(text: str) -> object:
-    """The JSON after `window.YTD.<name>.partN =` in an X archive file."""
+    """The JSON after `window.YTD.<name>.partN =` in an X archive file. Whole numbers
+    stay text: X writes them as strings, but a tool that rewrote an archive may not,
+    and a 20-digit id would lose digits as a float or overflow an int64."""
     found = _YTD.match(text.encode("utf-8")[:200])
     if not found:
         raise FileRejected("unreadable_js", "not an X archive file: no window.YTD assignment")
-    return _load_json(text.split("=", 1)[1])
+    return _load_json(text.split("=", 1)[1], parse_int=str)
 
 
 def x_account_handle(text: str) -> str | None:
@@ -232,6 +234,11 @@ def x_account_handle(text: str) -> str | None:
         if username:
             return str(username)
     return None
+
+
+def parse_x_account(text: str, origin: Origin, own_handle: str | None = None) -> Export:
+    """An X archive's data/account.js: no rows, only the account it names."""
+    return empty_export(x_account_handle(text))
 
 
 def parse_x_tweets(text: str, origin: Origin, own_handle: str | None = None) -> Export:
@@ -346,7 +353,9 @@ def unwrap_linkedin_lines(commentary: pd.Series) -> pd.Series:
     return commentary.str.replace(r'"\r?\n"', "\n", regex=True)
 
 
-_LINKEDIN_URN = re.compile(r"(urn:li:[a-zA-Z]+:\d+)")
+# The whole id: a group post's is `<group id>-<post id>`, and stopping at the dash
+# would give every post of a group the same id.
+_LINKEDIN_URN = re.compile(r"(urn:li:[a-zA-Z]+:\d[\w-]*)")
 
 
 def parse_linkedin_shares(text: str, origin: Origin, own_handle: str | None = None) -> Export:
@@ -377,18 +386,23 @@ def parse_linkedin_shares(text: str, origin: Origin, own_handle: str | None = No
     )
 
 
+_CONNECTIONS_HEADER = re.compile(r"^first name,", re.IGNORECASE | re.MULTILINE)
+
+
 def parse_linkedin_connections(text: str, origin: Origin, own_handle: str | None = None) -> Export:
     """The follower count at export time: the rows of Connections.csv, after any
-    "Notes:" preamble."""
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.lower().startswith("first name")), None)
-    if start is None:
+    "Notes:" preamble (a line, a quoted paragraph and a blank line)."""
+    header = _CONNECTIONS_HEADER.search(text)
+    if header is None:
         raise FileRejected(
             "missing_columns", "a LinkedIn Connections.csv without its 'First Name,...' header"
         )
-    rows = [row for row in csv.reader(lines[start + 1 :]) if any(cell.strip() for cell in row)]
+    # Read as CSV from the header on, not line by line: a quoted Position may hold a
+    # line break, and str.splitlines also breaks at U+2028 and other separators.
+    raw = _read_csv(text[header.start() :])
+    filled = raw.apply(lambda column: column.str.strip().ne("")).any(axis=1)
     handle = _owner_handle(origin, "linkedin", own_handle)
-    return Export(_no_posts(), _follower_count(origin, "linkedin", len(rows), handle))
+    return Export(_no_posts(), _follower_count(origin, "linkedin", int(filled.sum()), handle))
 
 
 # --- Instagram / Meta --------------------------------------------------------------
@@ -518,6 +532,7 @@ def parse_tiktok(text: str, origin: Origin, own_handle: str | None = None) -> Ex
 Parser = Callable[[str, Origin, "str | None"], Export]
 
 PARSERS: dict[str, tuple[str, Parser]] = {
+    "x_account": ("x", parse_x_account),
     "x_tweets": ("x", parse_x_tweets),
     "x_followers": ("x", parse_x_followers),
     "x_analytics": ("x", parse_x_analytics),

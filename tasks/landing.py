@@ -124,7 +124,12 @@ def landing_dir(landing: str | None = None) -> str:
 def raw_zone(root: Path, raw_dir: str | None = None) -> str:
     """Where files are archived before they are read: the folder given, else
     VIRAGE_RAW_DIR, else <landing>/raw."""
-    return str(Path(raw_dir or os.environ.get("VIRAGE_RAW_DIR") or root / RAW_DIR).expanduser())
+    raw = Path(raw_dir or os.environ.get("VIRAGE_RAW_DIR") or root / RAW_DIR).expanduser()
+    if raw.resolve().is_relative_to((root / EXPORTS_DIR).resolve()):
+        raise ConfigError(
+            f"raw zone {raw} is inside {root / EXPORTS_DIR}: its copies would be read"
+        )
+    return str(raw)
 
 
 def load_landing(root: str | Path) -> Landing:

@@ -74,6 +74,14 @@ def test_invalid_sources(world, tmp_path):
     assert "s3cret" not in result.stderr + result.stdout
 
 
+def test_raw_zone_inside_exports(world, tmp_path):
+    result = virage(
+        "run", "--landing", str(world), "--raw", str(world / "exports" / "raw"),
+        "--warehouse", f"sqlite:///{tmp_path}/w.db",
+    )  # fmt: skip
+    assert_one_clear_line(result, "its copies would be read")
+
+
 @pytest.mark.parametrize(
     "url",
     ["postgresql://nobody@127.0.0.1:1/none", "notaurl", "sqlite:////nonexistent-dir/deeper/w.db"],

@@ -83,7 +83,7 @@ def test_a_warehouse_from_an_older_virage_is_brought_up_to_date_or_refused(wareh
     with engine.begin() as conn:
         older.create(conn)
     if engine.dialect.name == "sqlite":
-        with pytest.raises(ConfigError, match="column posts.likes of this warehouse is NOT NULL"):
+        with pytest.raises(ConfigError, match=r"column posts\.likes of this warehouse is NOT NULL"):
             open_warehouse(warehouse)
         return
     open_warehouse(warehouse)

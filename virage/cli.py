@@ -85,11 +85,12 @@ def run(
     """Run the nightly flow once, in this process."""
     for name, value in _QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    from virage.tasks.landing import landing_dir, load_landing
+    from virage.tasks.landing import landing_dir, load_landing, raw_zone
     from virage.warehouse import open_warehouse
 
     try:  # fail fast, before Prefect starts, on anything that makes the run pointless
-        load_landing(landing_dir(landing))
+        found = load_landing(landing_dir(landing))
+        raw_zone(found.root, str(raw) if raw else None)
         open_warehouse(warehouse)
     except ConfigError as exc:
         raise _fail(str(exc)) from None

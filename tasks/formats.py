@@ -74,6 +74,7 @@ def owner_from_path(relative: PurePosixPath) -> tuple[str | None, str | None]:
 # --- recognition -------------------------------------------------------------------
 
 _YTD = re.compile(rb"^\s*window\.YTD\.(\w+)\.part\d+\s*=")
+_X_MANIFEST = re.compile(rb"^\s*window\.__THAR_CONFIG\s*=")
 _YTD_FORMATS = {
     "tweets": "x_tweets",
     "tweet": "x_tweets",
@@ -98,7 +99,8 @@ def recognise(name: str, head: bytes) -> str:
         found = _YTD.match(head)
         if found:
             return _YTD_FORMATS.get(found[1].decode(), "ignored")
-        return ""
+        # data/manifest.js, in every X archive: the archive's index, nothing to read.
+        return "ignored" if _X_MANIFEST.match(head) else ""
     if suffix == ".csv":
         return _recognise_csv(head)
     if suffix == ".json":
@@ -120,14 +122,24 @@ def _recognise_csv(head: bytes) -> str:
     return ""
 
 
+_TIKTOK_MARKERS = (
+    b'"VideoList"',
+    b'"ProfileMap"',
+    b'"FansList"',
+    # Section names that open a renamed export, whose first kilobytes may be
+    # browsing history rather than the keys above.
+    b'"Ads and data"',
+    b'"App Settings"',
+    b'"Profile And Settings"',
+)
+
+
 def _recognise_json(name: str, head: bytes) -> str:
     if re.fullmatch(r"posts_\d+\.json", name):
         return "instagram_posts"
     if re.fullmatch(r"followers_\d+\.json", name):
         return "instagram_followers"
-    if name.startswith("user_data") or any(
-        k in head for k in (b'"VideoList"', b'"ProfileMap"', b'"FansList"')
-    ):
+    if name.startswith("user_data") or any(k in head for k in _TIKTOK_MARKERS):
         return "tiktok"
     if b'"creation_timestamp"' in head and b'"media"' in head:
         return "instagram_posts"
@@ -143,7 +155,9 @@ def _posts_frame(columns: dict[str, object], n: int) -> pd.DataFrame:
     for name in POST_COLUMNS:
         value = columns.get(name, "")
         series = value if isinstance(value, pd.Series) else pd.Series([value] * n, dtype="str")
-        frame[name] = series.reset_index(drop=True).fillna("").astype("str")
+        # To text first: a column missing from the export arrives as float NaN, which
+        # pandas will stop filling with a string.
+        frame[name] = series.reset_index(drop=True).astype("str").fillna("")
     frame["row_number"] = np.arange(1, n + 1)
     return frame
 
@@ -152,7 +166,7 @@ def _utc_text(original: pd.Series, parsed: pd.Series) -> pd.Series:
     """ISO 8601 UTC text where the time parsed; the original text where it did not,
     so that validation quarantines the row showing what the export said."""
     iso = parsed.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    return iso.where(parsed.notna(), original.fillna("").astype("str"))
+    return iso.where(parsed.notna(), original.astype("str").fillna(""))
 
 
 def _follower_count(origin: Origin, platform: str, count: int, handle: str | None) -> pd.DataFrame:
@@ -260,7 +274,7 @@ def parse_x_tweets(text: str, origin: Origin, own_handle: str | None = None) -> 
             "reply_count",
         ]
     )
-    post_id = tweets["id_str"].fillna(tweets["id"]).astype("str").replace("nan", "")
+    post_id = tweets["id_str"].astype("str").fillna(tweets["id"].astype("str")).fillna("")
     created = tweets["created_at"].astype("str")
     parsed = pd.to_datetime(created, format="%a %b %d %H:%M:%S %z %Y", errors="coerce", utc=True)
     return Export(
@@ -270,7 +284,7 @@ def parse_x_tweets(text: str, origin: Origin, own_handle: str | None = None) -> 
                 "handle": handle,
                 "post_id": post_id,
                 "posted_at": _utc_text(tweets["created_at"], parsed),
-                "text": tweets["full_text"].fillna(tweets["text"]),
+                "text": tweets["full_text"].astype("str").fillna(tweets["text"].astype("str")),
                 "url": f"https://x.com/{handle}/status/" + post_id,
                 "likes": tweets["favorite_count"],
                 "shares": tweets["retweet_count"],
@@ -423,6 +437,18 @@ def repair_mojibake(texts: pd.Series) -> pd.Series:
     return texts.where(~suspect, texts[suspect].map(repair))
 
 
+# Meta names each media file <...>_<media id>[.<ext>] (videos may have no extension):
+# the id outlives re-exports.
+_META_MEDIA_ID = r"_(\d+)(?:\.\w+)?$"
+
+
+def _first_media(media: object) -> dict | None:
+    """The first entry of a post's media list, if it is one."""
+    if isinstance(media, list) and media and isinstance(media[0], dict):
+        return media[0]
+    return None
+
+
 def parse_instagram_posts(text: str, origin: Origin, own_handle: str | None = None) -> Export:
     """Posts from Meta's "Download your information" posts_N.json (no counts)."""
     records = _load_json(text)
@@ -431,25 +457,30 @@ def parse_instagram_posts(text: str, origin: Origin, own_handle: str | None = No
     if not isinstance(records, list):
         raise FileRejected("unreadable_json", "an Instagram posts file must hold a list of posts")
     handle = _owner_handle(origin, "instagram", own_handle)
-    posts = pd.DataFrame(
-        {
-            "title": [r.get("title") if isinstance(r, dict) else None for r in records],
-            "created": [
-                r.get("creation_timestamp") if isinstance(r, dict) else None for r in records
-            ],
-            "media": [(r.get("media") or [{}])[0] if isinstance(r, dict) else {} for r in records],
-        }
+    posts = pd.json_normalize(
+        [r if isinstance(r, dict) else {} for r in records], max_level=0
+    ).reindex(index=pd.RangeIndex(len(records)), columns=["title", "creation_timestamp", "media"])
+    # The post's first media carries the id, and the caption and time when the post
+    # level has none (a single-photo post keeps them only there).
+    first = posts["media"].map(_first_media).dropna()
+    first_media = (
+        pd.json_normalize(first.tolist())
+        .reindex(columns=["uri", "title", "creation_timestamp"])
+        .set_axis(first.index)
+        .reindex(posts.index)
     )
-    first_media = pd.json_normalize(posts["media"].tolist()).reindex(
-        columns=["uri", "title", "creation_timestamp"]
-    )
-    caption = posts["title"].where(posts["title"].fillna("") != "", first_media["title"])
-    created = posts["created"].fillna(first_media["creation_timestamp"])
+    title = posts["title"].astype("str")
+    caption = title.where(title.fillna("") != "", first_media["title"].astype("str"))
+    created = posts["creation_timestamp"].fillna(first_media["creation_timestamp"])
     seconds = pd.to_numeric(created, errors="coerce")
-    parsed = pd.to_datetime(seconds, unit="s", utc=True)
-    # Meta names each media file <...>_<media id>.<ext>: the id outlives re-exports.
-    media_id = first_media["uri"].str.extract(r"_(\d+)\.\w+$", expand=False)
-    post_id = media_id.fillna(first_media["uri"].str.rsplit("/", n=1).str[-1])
+    # errors="coerce": a time past the year 2262 would otherwise raise, not quarantine.
+    parsed = pd.to_datetime(seconds, unit="s", utc=True, errors="coerce")
+    uri = first_media["uri"].astype("str")
+    # str.extract, not str.rsplit: with no media at all the column holds no text, and
+    # the .str accessor would refuse it rather than yield empty ids.
+    post_id = uri.str.extract(_META_MEDIA_ID, expand=False).fillna(
+        uri.str.extract(r"([^/]+)$", expand=False)
+    )
     return Export(
         _posts_frame(
             {
@@ -457,7 +488,7 @@ def parse_instagram_posts(text: str, origin: Origin, own_handle: str | None = No
                 "handle": handle,
                 "post_id": post_id,
                 "posted_at": _utc_text(created.astype("str"), parsed),
-                "text": repair_mojibake(caption.fillna("").astype("str")),
+                "text": repair_mojibake(caption.fillna("")),
             },
             len(posts),
         ),
@@ -479,13 +510,21 @@ def parse_instagram_followers(text: str, origin: Origin, own_handle: str | None 
 # --- TikTok ------------------------------------------------------------------------
 
 _TIKTOK_VIDEOS = [("Post", "Posts", "VideoList"), ("Video", "Videos", "VideoList")]
+# Newest first. "Profile And Settings" / "Profile Info" is the layout other readers of
+# TikTok exports describe for 2024 and later; it is not in the samples.
 _TIKTOK_FANS = [
     ("Your Activity", "Follower", "FansList"),
     ("Your Activity", "Follower List", "FansList"),
+    ("Profile And Settings", "Follower", "FansList"),
     ("Activity", "Follower List", "FansList"),
     ("Activity", "Follower", "FansList"),
 ]
-_TIKTOK_PROFILE = [("Profile", "Profile Information", "ProfileMap"), ("Profile", "ProfileMap")]
+_TIKTOK_PROFILE = [
+    ("Profile", "Profile Information", "ProfileMap"),
+    ("Profile And Settings", "Profile Info", "ProfileMap"),
+    ("Profile", "Profile Info", "ProfileMap"),
+    ("Profile", "ProfileMap"),
+]
 
 
 def parse_tiktok(text: str, origin: Origin, own_handle: str | None = None) -> Export:
@@ -503,17 +542,18 @@ def parse_tiktok(text: str, origin: Origin, own_handle: str | None = None) -> Ex
     frame = pd.json_normalize(videos if isinstance(videos, list) else []).reindex(
         columns=["Date", "Link", "Likes", "Title", "Desc", "ContentDisclosure"]
     )
-    link = frame["Link"].fillna("").astype("str")
+    link = frame["Link"].astype("str").fillna("")
     video_id = link.str.extract(r"/video/(\d+)", expand=False)
     parsed = pd.to_datetime(frame["Date"], format="%Y-%m-%d %H:%M:%S", errors="coerce", utc=True)
-    disclosure = frame["ContentDisclosure"].fillna("").astype("str").str.strip()
+    title = frame["Title"].astype("str")
+    disclosure = frame["ContentDisclosure"].astype("str").fillna("").str.strip()
     posts = _posts_frame(
         {
             "platform": "tiktok",
             "handle": handle,
             "post_id": video_id.fillna(link),
             "posted_at": _utc_text(frame["Date"], parsed),
-            "text": frame["Title"].fillna(frame["Desc"]),
+            "text": title.where(title.fillna("") != "", frame["Desc"].astype("str")),
             "url": link,
             "likes": frame["Likes"],
             "declared_sponsored": disclosure.ne("").map({True: "true", False: ""}),

@@ -178,8 +178,8 @@ FILE_STATUSES: tuple[str, ...] = ("loaded", "quarantined", "ignored")
 
 INGESTED_FILES = Frame(
     name="ingested_files",
-    grain="one row per distinct file content ever read: the ledger of the raw zone",
-    key=("sha256",),
+    grain="one row per file read, by content and path: the ledger of the raw zone",
+    key=("sha256", "source_path"),
     fields=(
         _text(
             "sha256",
@@ -187,9 +187,7 @@ INGESTED_FILES = Frame(
             nullable=False,
             size=64,
         ),
-        _text(
-            "source_path", "where it was first seen, relative to the landing folder", nullable=False
-        ),
+        _text("source_path", "the file's path, relative to the landing folder", nullable=False),
         Field("size", "Int64", BigInteger(), False, "bytes"),
         _text(
             "format",

@@ -15,6 +15,7 @@ import stat
 import warnings
 import zipfile
 import zlib
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -245,11 +246,9 @@ class _File:
 
 def parse_exports(files: pd.DataFrame) -> Parsed:
     """Parse every file given (see discover_exports); a file that cannot be read is
-    rejected with a reason and the others go on. Files with the same content are
-    read once."""
+    rejected with a reason and the others go on."""
     night = _Night()
-    unique = files[(files["sha256"] == "") | ~files["sha256"].duplicated()]
-    for row in unique[FILE_COLUMNS].itertuples(index=False):
+    for row in files[FILE_COLUMNS].itertuples(index=False):
         file = _File(Path(row.path), row.source_file, row.format, row.size, row.mtime, row.sha256)
         status, detail = "loaded", None
         try:
@@ -267,6 +266,7 @@ def parse_exports(files: pd.DataFrame) -> Parsed:
         kind: pd.concat(chunks, ignore_index=True) if chunks else _empty_raw(KINDS[kind])
         for kind, chunks in night.parts.items()
     }
+    frames["accounts"] = _sum_follower_parts(frames["accounts"])
     return Parsed(
         frames,
         pd.DataFrame(night.rejected, columns=["source_file", "rule", "detail"]),
@@ -291,7 +291,8 @@ def _parse_file(file: _File, night: _Night) -> bool:
         export = _parse_native(
             file.format, file.path.read_bytes(), file.origin(file.path.name), own
         )
-        _add_export(night, export, file.source_file, file)
+        bundle = str(PurePosixPath(file.source_file).parent)
+        _add_export(night, export, file.source_file, file, file.format, bundle)
         return True
     raise FileRejected(
         "unrecognised_file",
@@ -300,14 +301,19 @@ def _parse_file(file: _File, night: _Night) -> bool:
     )
 
 
-def _add_export(night: _Night, export: formats.Export, source_file: str, file: _File) -> None:
+def _add_export(
+    night: _Night, export: formats.Export, source_file: str, file: _File, fmt: str, bundle: str
+) -> None:
     night.add("posts", export.posts, source_file, file)
-    night.add("accounts", export.accounts, source_file, file)
+    accounts = export.accounts
+    if fmt in FOLLOWER_LISTS and not accounts.empty:
+        accounts = accounts.assign(list_bundle=bundle)
+    night.add("accounts", accounts, source_file, file)
 
 
-def _parse_native(fmt: str, data: bytes, origin: formats.Origin, own: str | None) -> formats.Export:
-    if fmt == "x_account":
-        return formats.empty_export()
+def _parse_native(
+    fmt: str, data: bytes, origin: formats.Origin, own: str | None = None
+) -> formats.Export:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -354,6 +360,10 @@ def check_archive(members: list[zipfile.ZipInfo], max_entries: int, max_bytes: i
             )
 
 
+_ENTRY_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+"""What reading a damaged zip entry raises: the entry is rejected, the others go on."""
+
+
 def _parse_zip(
     file: _File,
     night: _Night,
@@ -369,38 +379,77 @@ def _parse_zip(
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         check_archive(members, max_entries or MAX_ARCHIVE_ENTRIES, max_bytes or MAX_ARCHIVE_BYTES)
-        found = []
+        found, damaged = [], []
         for member in members:
-            with archive.open(member) as entry:
-                fmt = formats.recognise(member.filename, entry.read(_HEAD_BYTES))
-            if fmt in formats.PARSERS or fmt == "x_account":
+            try:
+                with archive.open(member) as entry:
+                    fmt = formats.recognise(member.filename, entry.read(_HEAD_BYTES))
+            except _ENTRY_ERRORS as exc:
+                damaged.append((member, exc))
+                continue
+            if fmt in formats.PARSERS:
                 found.append((member, fmt))
         if not found:
+            if damaged:
+                raise FileRejected(
+                    "unreadable_zip",
+                    f"{len(damaged)} damaged entr{'y' if len(damaged) == 1 else 'ies'} and "
+                    "nothing readable; export the archive again",
+                )
             raise FileRejected(
                 "unrecognised_archive", "holds no export virage reads (see docs/formats.md)"
             )
-        own = None
+        night.rejected.extend(_damaged(file, member, exc) for member, exc in damaged)
+        # An X archive names its account in data/account.js; that name applies to the
+        # archive's X files only.
+        x_handle = None
         for member, fmt in found:
             if fmt == "x_account":
-                try:
-                    own = formats.x_account_handle(archive.read(member).decode("utf-8-sig"))
-                except (UnicodeDecodeError, FileRejected, zipfile.BadZipFile):
-                    own = None
+                with suppress(UnicodeDecodeError, FileRejected, *_ENTRY_ERRORS):
+                    x_handle = formats.x_account_handle(archive.read(member).decode("utf-8-sig"))
         for member, fmt in found:
             entry_file = f"{file.source_file}!{member.filename}"
+            own = x_handle if fmt.startswith("x_") else None
             try:
                 data = archive.read(member)
                 export = _parse_native(fmt, data, file.origin(member.filename), own)
             except FileRejected as exc:
                 night.rejected.append((entry_file, exc.rule, exc.detail))
                 continue
-            except (zipfile.BadZipFile, zlib.error, OSError) as exc:
-                night.rejected.append(
-                    (entry_file, "unreadable_zip", f"entry cannot be read: {exc}")
-                )
+            except _ENTRY_ERRORS as exc:
+                night.rejected.append(_damaged(file, member, exc))
                 continue
-            _add_export(night, export, entry_file, file)
+            bundle = f"{file.source_file}!{PurePosixPath(member.filename).parent}"
+            _add_export(night, export, entry_file, file, fmt, bundle)
     return True
+
+
+def _damaged(file: _File, member: zipfile.ZipInfo, exc: Exception) -> tuple[str, str, str]:
+    return (
+        f"{file.source_file}!{member.filename}",
+        "unreadable_zip",
+        f"this entry of the archive is damaged ({_last_line(exc)}); export it again",
+    )
+
+
+FOLLOWER_LISTS = {"x_followers", "instagram_followers"}
+"""Formats whose follower count is a list's length: platforms split long lists over
+numbered parts, and the parts of one export add up."""
+
+
+def _sum_follower_parts(accounts: pd.DataFrame) -> pd.DataFrame:
+    """One follower count per export folder (or archive folder), account and day:
+    the sum of the list parts found there."""
+    if "list_bundle" not in accounts.columns:
+        return accounts
+    parts = accounts["list_bundle"].notna()
+    if not parts.any():
+        return accounts.drop(columns="list_bundle")
+    listed = accounts[parts]
+    key = ["list_bundle", "platform", "handle", "snapshot_date"]
+    total = listed["followers"].astype("int64").groupby([listed[k] for k in key]).transform("sum")
+    summed = listed.assign(followers=total.astype("str")).drop_duplicates(key, keep="first")
+    return pd.concat([accounts[~parts], summed], ignore_index=True).drop(columns="list_bundle")
 
 
 def _empty_raw(frame: Frame) -> pd.DataFrame:

@@ -194,10 +194,10 @@ def publish_night(
     return counts
 
 
-def ingested_digests(engine: Engine) -> set[str]:
-    """SHA-256 of every file already in the ledger."""
+def ingested(engine: Engine) -> pd.DataFrame:
+    """(sha256, source_path) of every file already in the ledger."""
     with engine.connect() as conn:
-        return set(conn.execute(select(ingested_files.c.sha256)).scalars())
+        return pd.read_sql(select(ingested_files.c.sha256, ingested_files.c.source_path), conn)
 
 
 def last_completed_summary(engine: Engine) -> dict:

@@ -112,9 +112,10 @@ class Selected:
 def select_new_files(
     url: str, files: pd.DataFrame, roster: landing.Roster, reingest: bool
 ) -> Selected:
-    """Files whose content is already in the ledger are not parsed again: their rows
-    are in the warehouse. All are read again on request, or when the scored accounts
-    changed since the last completed run (a newcomer's older exports then count)."""
+    """Files already in the ledger (same content at the same path) are not parsed
+    again: their rows are in the warehouse. All are read again on request, or when
+    the scored accounts changed since the last completed run (a newcomer's older
+    exports then count)."""
     engine = make_engine(url)
     digest = people.scored_accounts_digest(roster.handles)
     previous = publish.last_completed_summary(engine).get("scored_accounts_digest")
@@ -123,8 +124,10 @@ def select_new_files(
         reason = "requested"
     elif previous is not None and previous != digest:
         reason = "the roster's scored accounts changed"
-    known = set() if reason else publish.ingested_digests(engine)
-    todo = files[~files["sha256"].isin(known) | (files["sha256"] == "")]
+    ledger = pd.DataFrame(columns=["sha256", "source_path"]) if reason else publish.ingested(engine)
+    read_before = pd.MultiIndex.from_frame(ledger.astype("str"))
+    seen = pd.MultiIndex.from_frame(files[["sha256", "source_file"]]).isin(read_before)
+    todo = files[~seen | (files["sha256"] == "")]
     selected = Selected(todo.reset_index(drop=True), len(files) - len(todo), reason)
     get_run_logger().info(
         "%d file(s) to read, %d already ingested%s",

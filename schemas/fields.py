@@ -293,6 +293,40 @@ QUARANTINE = Frame(
     ),
 )
 
+VALIDATION_RESULTS = Frame(
+    name="validation_results",
+    grain="one row per expectation suite, run and file: what Great Expectations checked",
+    fields=(
+        _text("run_id", "pipeline run", nullable=False),
+        _text(
+            "suite",
+            "expectation suite, e.g. posts, accounts, roster, campaigns, scores",
+            nullable=False,
+        ),
+        _text(
+            "source_file",
+            "landing file the rows came from (an export, roster.csv, campaigns.yaml); "
+            "influence_scores for the scores checked before publishing",
+            nullable=False,
+        ),
+        Field("success", "bool", Boolean(), False, "every expectation met by this file's rows"),
+        Field("evaluated_rows", "Int64", BigInteger(), False, "rows of this file checked"),
+        Field(
+            "unexpected_rows",
+            "Int64",
+            BigInteger(),
+            False,
+            "rows breaking at least one expectation",
+        ),
+        Field("expectations", "Int64", Integer(), False, "expectations in the suite"),
+        Field(
+            "failed_expectations", "Int64", Integer(), False, "expectations this file's rows broke"
+        ),
+        _text("statistics", "per expectation: type, column and unexpected count, as JSON"),
+        Field("validated_at", "datetime64[us, UTC]", DateTime(timezone=True), False, "UTC"),
+    ),
+)
+
 PIPELINE_RUNS = Frame(
     name="pipeline_runs",
     grain="one row per pipeline run",

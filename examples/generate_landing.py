@@ -12,7 +12,15 @@ files. The demo scores them as of 2026-11-20.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import os
+import re
 import shutil
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -405,10 +413,8 @@ def posts_of(person: dict, rng: np.random.Generator) -> list[dict]:
         language = "fr" if rng.random() < person["french"] else "en"
         text = str(rng.choice(TEXTS[(topic, language)]))
         is_brand = topic != "other" and rng.random() < person["brand"]
-        if is_brand:
-            text += str(rng.choice(BRAND_TAGS))
-        if rng.random() < person["sponsored"]:
-            text += str(rng.choice(SPONSOR_TAGS))
+        brand_tag = str(rng.choice(BRAND_TAGS)) if is_brand else ""
+        sponsor_tag = str(rng.choice(SPONSOR_TAGS)) if rng.random() < person["sponsored"] else ""
         er = tier_median_er(pd.Series([followers])).iloc[0] * person["engagement"]
         likes = int(followers * er * rng.lognormal(0, 0.5) * 0.9)
         impressions = (
@@ -420,13 +426,18 @@ def posts_of(person: dict, rng: np.random.Generator) -> list[dict]:
                 "handle": "@" + person["handles"][platform],
                 "post_id": f"{person['person_id']}-{platform}-{k:04d}",
                 "posted_at": when.tz_convert("Europe/Paris"),
-                "text": text,
+                "text": text + brand_tag + sponsor_tag,
                 "url": f"https://{platform}.example/{person['handles'][platform]}/{k}",
                 "impressions": impressions,
                 "likes": likes,
                 "comments": int(likes * rng.uniform(0.01, 0.08)),
                 "shares": int(likes * rng.uniform(0.0, 0.05)),
                 "clicks": int(impressions * 0.01) if impressions and is_brand else None,
+                # For the native exports, which write these their own way.
+                "language": language,
+                "base_text": text,
+                "brand_tag": brand_tag.strip(),
+                "sponsor_tag": sponsor_tag.strip(),
             }
         )
     return rows
@@ -451,6 +462,457 @@ def accounts_of(person: dict, rng: np.random.Generator) -> list[dict]:
     return rows
 
 
+# --- the platforms' own exports ------------------------------------------------------
+# Some people's posts arrive as the file the platform hands its members instead of the
+# exchange CSVs (docs/formats.md). Each post is in exactly one file: these accounts'
+# posts are left out of exports/<platform>/<month>.posts.csv.
+
+EXPORTED_AT = pd.Timestamp("2026-11-20 06:00", tz="UTC")
+"""When the exports were downloaded: every file's modification time. virage dates the
+follower count of a native export by it."""
+
+TIKTOK_EXPORTS = {"inf-001": True, "inf-009": False}
+"""TikTok influencers whose TikTok comes as user_data_tiktok.json; True: their paid
+partnerships are declared with TikTok's ContentDisclosure instead of a text marker."""
+X_ARCHIVE = "emp-003"
+"""The ambassador whose X comes as the account archive (a zip)."""
+LINKEDIN_ARCHIVE = "emp-019"
+"""The ambassador whose LinkedIn comes as the member archive's Shares.csv and
+Connections.csv."""
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+X_EPOCH_MS = 1_288_834_974_657  # X ids count milliseconds from here, shifted left 22 bits
+
+
+def _utc(when: pd.Timestamp) -> str:
+    return when.tz_convert("UTC").strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _ms(when: pd.Timestamp) -> int:
+    return int(when.tz_convert("UTC").timestamp() * 1000)
+
+
+def _account_posts(posts: pd.DataFrame, person: dict, platform: str) -> pd.DataFrame:
+    """One account's posts, newest first as the platforms list them."""
+    mine = posts[
+        (posts["platform"] == platform) & (posts["handle"] == "@" + person["handles"][platform])
+    ]
+    return mine.sort_values("posted_at", ascending=False, kind="stable")
+
+
+def tiktok_export(
+    person: dict, posts: pd.DataFrame, ids: np.random.Generator, disclosed: bool
+) -> str:
+    """user_data_tiktok.json (current layout): the videos with their likes only (the
+    export has no comments or shares), the profile and the fans list. Video ids carry
+    their second in the top 32 bits, as TikTok's do."""
+    handle = person["handles"]["tiktok"]
+    videos = []
+    for row in _account_posts(posts, person, "tiktok").itertuples():
+        video_id = int(row.posted_at.timestamp()) << 32 | int(ids.integers(0, 2**32))
+        text, disclosure = row.text, ""
+        if disclosed and row.sponsor_tag:
+            text, disclosure = (
+                row.base_text + (f" {row.brand_tag}" if row.brand_tag else ""),
+                "Paid partnership",
+            )
+        videos.append(
+            {
+                "Date": _utc(row.posted_at),
+                "Link": f"https://www.tiktok.com/@{handle}/video/{video_id}",
+                "Likes": str(row.likes),
+                "Title": text,
+                "Sound": "original sound",
+                "Location": "",
+                "WhoCanView": "Everyone",
+                "AllowComments": "Yes",
+                "AllowStitches": "Yes",
+                "AllowDuets": "Yes",
+                "ContentDisclosure": disclosure,
+                "AIGeneratedContent": "No",
+            }
+        )
+    fans = int(person["accounts"]["tiktok"])
+    since = ids.integers(
+        int(pd.Timestamp("2021-01-01", tz="UTC").timestamp()), int(EXPORTED_AT.timestamp()), fans
+    )
+    fan_ids = ids.integers(10**6, 10**9, fans)
+    document = {
+        "Ads and data": {"Ad Interests": {"AdInterestCategories": ""}},
+        "Comment": {"Comments": {"CommentsList": []}},
+        "Post": {"Posts": {"VideoList": videos}},
+        "Profile": {
+            "Profile Information": {
+                "ProfileMap": {
+                    "userName": handle,
+                    "bioDescription": person["display_name"],
+                    "likesReceived": str(sum(int(v["Likes"]) for v in videos)),
+                    "profilePhoto": "",
+                }
+            }
+        },
+        "Your Activity": {
+            "Follower": {
+                "FansList": [
+                    {"Date": _utc(pd.Timestamp(int(t), unit="s", tz="UTC")), "UserName": f"user{u}"}
+                    for t, u in sorted(zip(since, fan_ids, strict=True), reverse=True)
+                ]
+            },
+            "Following": {"Following": []},
+            "Watch History": {
+                "VideoList": [
+                    {
+                        "Date": "2026-11-19 21:14:02",
+                        "Link": "https://www.tiktokv.com/share/video/7709993898693809799/",
+                    }
+                ]
+            },
+        },
+    }
+    # One fan a line: a fans list as long as the follower count stays readable.
+    fans_list = document["Your Activity"]["Follower"]["FansList"]
+    document["Your Activity"]["Follower"]["FansList"] = "<fans>"
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    lines = ",\n".join(" " * 8 + json.dumps(fan, ensure_ascii=False) for fan in fans_list)
+    return text.replace('"<fans>"', f"[\n{lines}\n      ]") + "\n"
+
+
+def _ytd(name: str, records: list[dict]) -> str:
+    """An X archive data file: a JavaScript assignment, every number a string."""
+    body = json.dumps(records, indent=2, separators=(",", " : "), ensure_ascii=False)
+    return f"window.YTD.{name}.part0 = {body}"
+
+
+def _x_time(when: pd.Timestamp) -> str:
+    """`Thu Nov 19 17:10:25 +0100 2026`: the poster's local time, names in English."""
+    local = when.tz_convert("Europe/Paris")
+    return (
+        f"{WEEKDAYS[local.weekday()]} {MONTHS[local.month - 1]} {local.day:02d} "
+        f"{local.strftime('%H:%M:%S %z')} {local.year}"
+    )
+
+
+def _entities(text: str) -> dict:
+    def at(found: re.Match) -> list[str]:
+        return [str(found.start()), str(found.end())]
+
+    return {
+        "hashtags": [{"text": f[0][1:], "indices": at(f)} for f in re.finditer(r"#\w+", text)],
+        "symbols": [],
+        "user_mentions": [
+            {
+                "name": "Lumen Mobilité",
+                "screen_name": f[0][1:],
+                "indices": at(f),
+                "id_str": "1187410205",
+                "id": "1187410205",
+            }
+            for f in re.finditer(r"@\w+", text)
+        ],
+        "urls": [
+            {
+                "url": f[0],
+                "expanded_url": f[0],
+                "display_url": f[0].split("//", 1)[1],
+                "indices": at(f),
+            }
+            for f in re.finditer(r"https://\S+", text)
+        ],
+    }
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A plain-colour PNG, for the archive's one media file."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def x_archive(person: dict, posts: pd.DataFrame, ids: np.random.Generator) -> bytes:
+    """An X account archive: data/account.js (the owner, which wins over the folder),
+    data/tweets.js (likes and retweets; no replies, impressions or clicks),
+    data/follower.js (one record per follower), the archive's manifest and one photo.
+    Tweet ids are X snowflakes: milliseconds since X's epoch, shifted left 22 bits."""
+    username = "LeaDubois_"  # X keeps the case the owner chose; virage lower-cases it
+    account_id = "1093847562019384832"
+    tweets, media = [], None
+    for row in _account_posts(posts, person, "x").itertuples():
+        tweet_id = str((_ms(row.posted_at) - X_EPOCH_MS) << 22 | int(ids.integers(0, 2**22)))
+        tweet = {
+            "edit_info": {
+                "initial": {
+                    "editTweetIds": [tweet_id],
+                    "editableUntil": (row.posted_at + pd.Timedelta(hours=1))
+                    .tz_convert("UTC")
+                    .strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    "editsRemaining": "5",
+                    "isEditEligible": True,
+                }
+            },
+            "retweeted": False,
+            "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
+            "entities": _entities(row.text),
+            "display_text_range": ["0", str(len(row.text))],
+            "favorite_count": str(row.likes),
+            "id_str": tweet_id,
+            "truncated": False,
+            "retweet_count": str(row.shares),
+            "id": tweet_id,
+            "created_at": _x_time(row.posted_at),
+            "favorited": False,
+            "full_text": row.text,
+            "lang": row.language,
+        }
+        if media is None and row.brand_tag:  # the newest brand post has a photo
+            media_id = str(int(tweet_id) + 1)
+            media = f"data/tweets_media/{tweet_id}-LmnVelo2026Nov.png"
+            tweet["extended_entities"] = {
+                "media": [
+                    {
+                        "id_str": media_id,
+                        "id": media_id,
+                        "media_url_https": "https://pbs.twimg.com/media/LmnVelo2026Nov.png",
+                        "type": "photo",
+                    }
+                ]
+            }
+        tweets.append({"tweet": tweet})
+    followers = [
+        {
+            "follower": {
+                "accountId": str(a),
+                "userLink": f"https://twitter.com/intent/user?user_id={a}",
+            }
+        }
+        for a in ids.integers(10**8, 10**18, int(person["accounts"]["x"]))
+    ]
+    account = [
+        {
+            "account": {
+                "email": "lea.dubois@lumen-mobilite.example",
+                "createdVia": "web",
+                "username": username,
+                "accountId": account_id,
+                "createdAt": "2019-02-03T08:41:17.000Z",
+                "accountDisplayName": person["display_name"],
+            }
+        }
+    ]
+    manifest = json.dumps(
+        {
+            "userInfo": {
+                "accountId": account_id,
+                "userName": username,
+                "displayName": person["display_name"],
+            },
+            "archiveInfo": {
+                "sizeBytes": "0",
+                "generationDate": EXPORTED_AT.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "isPartialArchive": False,
+            },
+            "dataTypes": {
+                "account": {
+                    "files": [
+                        {
+                            "fileName": "data/account.js",
+                            "globalName": "YTD.account.part0",
+                            "count": "1",
+                        }
+                    ]
+                },
+                "follower": {
+                    "files": [
+                        {
+                            "fileName": "data/follower.js",
+                            "globalName": "YTD.follower.part0",
+                            "count": str(len(followers)),
+                        }
+                    ]
+                },
+                "tweets": {
+                    "mediaDirectory": "data/tweets_media",
+                    "files": [
+                        {
+                            "fileName": "data/tweets.js",
+                            "globalName": "YTD.tweets.part0",
+                            "count": str(len(tweets)),
+                        }
+                    ],
+                },
+            },
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+    entries: list[tuple[str, bytes]] = [
+        ("data/manifest.js", f"window.__THAR_CONFIG = {manifest}".encode()),
+        ("data/account.js", _ytd("account", account).encode()),
+        ("data/follower.js", _ytd("follower", followers).encode()),
+        ("data/tweets.js", _ytd("tweets", tweets).encode()),
+    ]
+    if media:
+        entries.append((media, _png(64, 64, (242, 140, 40))))
+    buffer = io.BytesIO()
+    stamp = EXPORTED_AT.tz_convert("Europe/Paris")
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            # A fixed time and mode in each entry: the zip comes out byte for byte the same.
+            info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
+            info.external_attr = 0o100644 << 16
+            info.compress_type = (
+                zipfile.ZIP_STORED if name.endswith(".png") else zipfile.ZIP_DEFLATED
+            )
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _csv_field(value: str) -> str:
+    """A field quoted as LinkedIn quotes it: when it holds a comma, quote or line
+    break, and always when empty."""
+    if value == "" or any(c in value for c in ',"\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def linkedin_shares(person: dict, posts: pd.DataFrame, ids: np.random.Generator) -> str:
+    """Shares.csv from the member archive: no counts at all; a multi-line share has
+    every inner line wrapped in its own quotes. Here the brand mention or link goes on
+    a line of its own. Activity ids carry their millisecond in the top 41 bits."""
+    lines = ["Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility"]
+    for row in _account_posts(posts, person, "linkedin").itertuples():
+        activity = _ms(row.posted_at) << 22 | int(ids.integers(0, 2**22))
+        kind = "ugcPost" if row.brand_tag.startswith("https://") else "share"
+        commentary = row.base_text
+        for tag in (row.brand_tag, row.sponsor_tag):
+            if tag:
+                commentary += "\n\n" + tag
+        wrapped = commentary.replace("\n", '"\n"')
+        shared = row.brand_tag if row.brand_tag.startswith("https://") else ""
+        lines.append(
+            ",".join(
+                [
+                    _utc(row.posted_at),
+                    f"https://www.linkedin.com/feed/update/urn%3Ali%3A{kind}%3A{activity}",
+                    _csv_field(wrapped),
+                    _csv_field(shared),
+                    _csv_field(""),
+                    "MEMBER_NETWORK",
+                ]
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+COMPANIES = [
+    "Lumen Mobilité",
+    "Cyclopolis",
+    "Voltaïa Énergie",
+    "Atelier Rayon",
+    "Groupe Horizon",
+    "Ville de Lyon",
+    "Indépendant",
+]
+POSITIONS = [
+    "Chargée de communication",
+    "Ingénieur batteries",
+    "Responsable RSE, mobilités",
+    "Product Manager",
+    "Conseiller clientèle",
+    "Head of Growth",
+    "Chef de projet, infrastructures de recharge",
+]
+
+
+def linkedin_connections(person: dict, ids: np.random.Generator) -> str:
+    """Connections.csv: the "Notes:" preamble newer exports put above the header, then
+    one row per connection, newest first. Connections stand in for followers; a few
+    members hide everything but the date."""
+    count = int(person["accounts"]["linkedin"])
+    days = np.sort(
+        ids.integers(0, (EXPORTED_AT - pd.Timestamp("2012-01-01", tz="UTC")).days, count)
+    )[::-1]
+    hidden = set(ids.choice(count, 3, replace=False).tolist())
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
+    )
+    for k, day in enumerate(days):
+        connected = pd.Timestamp("2012-01-01") + pd.Timedelta(days=int(day))
+        on = f"{connected.day:02d} {MONTHS[connected.month - 1]} {connected.year}"
+        if k in hidden:
+            writer.writerow(["", "", "", "", "", "", on])
+            continue
+        first, last = str(ids.choice(FIRST)), str(ids.choice(LAST))
+        slug = f"{fold(first)}-{fold(last)}-{int(ids.integers(16**7, 16**8)):x}".replace(" ", "")
+        email = f"{fold(first)}.{fold(last)}@example.com" if ids.random() < 0.05 else ""
+        writer.writerow(
+            [
+                first,
+                last,
+                f"https://www.linkedin.com/in/{slug}",
+                email,
+                str(ids.choice(COMPANIES)),
+                str(ids.choice(POSITIONS)),
+                on,
+            ]
+        )
+    preamble = (
+        "Notes:\n"
+        '"When exporting your connection data, you may notice that some of the email '
+        "addresses are missing. You will only see email addresses for connections who have "
+        "allowed their connections to see or download their email address. Learn more "
+        'about this at https://www.linkedin.com/help/linkedin/answer/261"\n'
+        "\n"
+    )
+    return preamble + out.getvalue()
+
+
+def write_native(target: Path, crowd: list[dict], posts: pd.DataFrame) -> list[Path]:
+    """Write the native exports of the people chosen above; return the files written."""
+    ids = np.random.default_rng(20261120)  # its own seed: the exchange data stay as they were
+    by_id = {p["person_id"]: p for p in crowd}
+    exports = target / "exports"
+    written = []
+    for pid, disclosed in TIKTOK_EXPORTS.items():
+        person = by_id[pid]
+        path = exports / "tiktok" / person["handles"]["tiktok"] / "user_data_tiktok.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(tiktok_export(person, posts, ids, disclosed), encoding="utf-8")
+        written.append(path)
+    person = by_id[X_ARCHIVE]
+    path = exports / "x" / person["handles"]["x"] / f"twitter-{EXPORTED_AT:%Y-%m-%d}.zip"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(x_archive(person, posts, ids))
+    written.append(path)
+    person = by_id[LINKEDIN_ARCHIVE]
+    folder = exports / "linkedin" / person["handles"]["linkedin"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Shares.csv").write_text(linkedin_shares(person, posts, ids), encoding="utf-8")
+    (folder / "Connections.csv").write_text(linkedin_connections(person, ids), encoding="utf-8")
+    written += [folder / "Shares.csv", folder / "Connections.csv"]
+    return written
+
+
+def native_accounts(crowd: list[dict]) -> set[tuple[str, str]]:
+    """(platform, @handle) of the accounts whose posts come in a native export."""
+    by_id = {p["person_id"]: p for p in crowd}
+    chosen = [(pid, "tiktok") for pid in TIKTOK_EXPORTS]
+    chosen += [(X_ARCHIVE, "x"), (LINKEDIN_ARCHIVE, "linkedin")]
+    return {(platform, "@" + by_id[pid]["handles"][platform]) for pid, platform in chosen}
+
+
 def main(target: Path = Path(__file__).parent / "landing") -> None:
     rng = np.random.default_rng(2026)
     crowd = people(rng)
@@ -460,7 +922,16 @@ def main(target: Path = Path(__file__).parent / "landing") -> None:
         handle=lambda f: "@fan" + f.index.astype(str), post_id=lambda f: "fan-" + f["post_id"]
     )
     posts = pd.concat([posts, strangers], ignore_index=True).sort_values("posted_at")
-    posts["posted_at"] = posts["posted_at"].map(lambda t: t.isoformat())
+    native = pd.Series(
+        list(zip(posts["platform"], posts["handle"], strict=True)), index=posts.index
+    ).isin(native_accounts(crowd))
+    exchange = posts[~native].assign(
+        posted_at=lambda f: f["posted_at"].map(lambda t: t.isoformat())
+    )
+    # Follower history stays in the exchange file for every account, native ones too (a
+    # weekly tracker's, up to 2026-11-15); a native export adds the count on its own day.
+    # A git checkout resets modification times, and a native count dated after the
+    # demo's as-of day would not be scored: the history keeps the demo's scores the same.
     accounts = pd.DataFrame([row for p in crowd for row in accounts_of(p, rng)])
     roster = pd.DataFrame(
         [
@@ -478,7 +949,8 @@ def main(target: Path = Path(__file__).parent / "landing") -> None:
     )
     if target.exists():
         shutil.rmtree(target)
-    write_landing(target, roster, CAMPAIGNS, posts, accounts)
+    write_landing(target, roster, CAMPAIGNS, exchange, accounts)
+    native_files = write_native(target, crowd, posts[native])
     # A partner agency's report with two broken rows, and a stray note: the demo's
     # quarantine shows what happens to them.
     agency = target / "exports" / "agency"
@@ -494,9 +966,16 @@ def main(target: Path = Path(__file__).parent / "landing") -> None:
         encoding="utf-8",
     )
     (agency / "notes.txt").write_text("Reminder: send the November report.\n", encoding="utf-8")
+    # Fixed modification times: virage dates a native export's follower count by its
+    # file's, and reads older files first.
+    stamp = EXPORTED_AT.timestamp()
+    for path in sorted(target.rglob("*")):
+        if path.is_file():
+            os.utime(path, (stamp, stamp))
     print(
-        f"wrote {len(roster)} people, {len(posts)} posts, {len(accounts)} follower snapshots "
-        f"to {target}"
+        f"wrote {len(roster)} people, {len(exchange)} posts in exchange files and "
+        f"{int(native.sum())} in {len(native_files)} native exports, "
+        f"{len(accounts)} follower snapshots to {target}"
     )
 
 

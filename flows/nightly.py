@@ -13,6 +13,7 @@ from virage.tasks import steps
 from virage.tasks.landing import landing_dir, raw_zone
 from virage.tasks.publish import Night
 from virage.tasks.summary import summary_markdown
+from virage.tasks.validate import DEFAULT_MAX_BAD_ROW_SHARE
 from virage.warehouse import redact, resolve_url
 
 
@@ -27,11 +28,13 @@ def nightly_scores(
     as_of: dt.date | None = None,
     raw_dir: str | None = None,
     reingest: bool = False,
+    max_bad_row_share: float = DEFAULT_MAX_BAD_ROW_SHARE,
 ) -> dict:
     """Score every consenting person for every campaign on `as_of` (default:
     yesterday) from the landing folder, and publish to the warehouse. Files are
     archived in the raw zone (default <landing>/raw) and read once; `reingest` reads
-    every file again."""
+    every file again. A file whose share of bad rows exceeds `max_bad_row_share` is
+    quarantined whole."""
     as_of = as_of or yesterday()
     url = resolve_url(warehouse_url)
     run_id = str(flow_run.id or uuid.uuid4())
@@ -45,15 +48,15 @@ def nightly_scores(
         steps.archive_raw(files, raw)
         selected = steps.select_new_files(url, files, found.roster, reingest)
         parsed = steps.parse(selected.files)
-        checked = steps.check_rows(parsed)
+        checked = steps.check_rows(parsed, as_of, max_bad_row_share)
         people = steps.attribute(checked, found.roster)
         stored = steps.read_stored(url, as_of)
         scores = steps.score(people, stored, found.roster, found.campaigns, as_of)
-        counts, quarantined = steps.summarise(
-            files, selected, parsed, checked, people, found, fetched
+        told = steps.summarise(files, selected, parsed, checked, people, found, fetched)
+        night = Night(
+            people.posts.frame, people.accounts.frame, scores, told.quarantined, told.ledger
         )
-        night = Night(people.posts.frame, people.accounts.frame, scores, quarantined, parsed.ledger)
-        written = steps.publish_night(url, run_id, as_of, night, found.roster, counts)
+        written = steps.publish_night(url, run_id, as_of, night, found.roster, told.counts)
     except BaseException as exc:  # interrupted or cancelled runs are recorded too
         steps.record_failure(url, run_id, f"{type(exc).__name__}: {exc}")
         raise
@@ -63,7 +66,7 @@ def nightly_scores(
         "landing": str(found.root),
         "warehouse": redact(url),
         "raw_zone": raw,
-        **counts,
+        **told.counts,
         **written,
     }
     create_markdown_artifact(

@@ -35,6 +35,10 @@ class Field:
     max_value: int | None = None
     in_exchange: bool = False
     """Part of the platform-neutral exchange CSV that any tool can write."""
+    max_chars: int | None = None
+    """Longest text accepted; a longer value quarantines the row."""
+    future_allowed: bool = True
+    """False: a time more than a day after the day scored quarantines the row."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,10 @@ class Frame:
 def _text(name: str, doc: str, *, nullable: bool = True, size: int | None = None, **kw) -> Field:
     return Field(name, "str", String(size) if size else Text(), nullable, doc, **kw)
 
+
+MAX_TEXT_CHARS = 100_000
+"""Longest post text accepted: platforms cap posts far lower (X long posts at 25,000
+characters, LinkedIn at 3,000); anything longer is a broken export."""
 
 MAX_COUNT = 10**15
 """Largest count accepted: far above any real metric, and exact in a float64."""
@@ -135,8 +143,9 @@ POSTS = Frame(
             False,
             "when it was posted, UTC",
             in_exchange=True,
+            future_allowed=False,
         ),
-        _text("text", "the post's text", in_exchange=True),
+        _text("text", "the post's text", in_exchange=True, max_chars=MAX_TEXT_CHARS),
         _text("url", "link to the post", in_exchange=True),
         _count("impressions", "times shown, where the export gives it", nullable=True),
         _count(

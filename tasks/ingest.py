@@ -274,6 +274,16 @@ def parse_exports(files: pd.DataFrame) -> Parsed:
     )
 
 
+def hold_back(ledger: pd.DataFrame, held_files: pd.DataFrame) -> pd.DataFrame:
+    """The ledger with the files held back by validation marked quarantined."""
+    detail = held_files.set_index("source_file")["detail"]
+    held = ledger["source_path"].isin(detail.index)
+    return ledger.assign(
+        status=ledger["status"].where(~held, "quarantined"),
+        detail=ledger["detail"].where(~held, ledger["source_path"].map(detail)),
+    )
+
+
 def _parse_file(file: _File, night: _Night) -> bool:
     """Parse one file into `night`; False when it carries nothing virage reads."""
     if not file.sha256:

@@ -38,11 +38,6 @@ _IO = {
 
 
 @dataclass
-class Validated:
-    posts: validate.Checked
-    accounts: validate.Checked
-
-
 @dataclass
 class People:
     posts: people.Attributed
@@ -148,23 +143,24 @@ def parse(files: pd.DataFrame) -> ingest.Parsed:
 
 
 @task(name="validate-rows", cache_policy=NO_CACHE)
-def check_rows(parsed: ingest.Parsed) -> Validated:
-    checked = Validated(
-        validate.canonicalise(parsed.frames["posts"], POSTS),
-        validate.canonicalise(parsed.frames["accounts"], ACCOUNTS),
-    )
+def check_rows(
+    parsed: ingest.Parsed, as_of: dt.date, max_bad_share: float
+) -> validate.CheckedExports:
+    checked = validate.check_exports(parsed.frames, as_of, max_bad_share)
     get_run_logger().info(
-        "posts: %d valid, %d quarantined; accounts: %d valid, %d quarantined",
+        "posts: %d valid, %d quarantined; accounts: %d valid, %d quarantined; "
+        "%d file(s) held back for too many bad rows",
         len(checked.posts.clean),
         len(checked.posts.rejected),
         len(checked.accounts.clean),
         len(checked.accounts.rejected),
+        len(checked.held_files),
     )
     return checked
 
 
 @task(name="attribute-to-people", cache_policy=NO_CACHE)
-def attribute(checked: Validated, roster: landing.Roster) -> People:
+def attribute(checked: validate.CheckedExports, roster: landing.Roster) -> People:
     return People(
         people.prepare_posts(checked.posts.clean, roster.handles),
         people.prepare_accounts(checked.accounts.clean, roster.handles),
@@ -216,19 +212,29 @@ def record_failure(url: str, run_id: str, error: str) -> None:
     publish.fail_run(make_engine(url), run_id, error)
 
 
+@dataclass
+class Summary:
+    counts: dict
+    """The run summary (see summary.build_summary)."""
+    quarantined: pd.DataFrame
+    ledger: pd.DataFrame
+    """Files read tonight, with those validation held back marked quarantined."""
+
+
 @task(name="summarise", cache_policy=NO_CACHE)
 def summarise(
     files: pd.DataFrame,
     selected: Selected,
     parsed: ingest.Parsed,
-    checked: Validated,
+    checked: validate.CheckedExports,
     found: People,
     found_landing: landing.Landing,
     fetched: list[dict],
-) -> tuple[dict, pd.DataFrame]:
+) -> Summary:
     roster = found_landing.roster
+    ledger = ingest.hold_back(parsed.ledger, checked.held_files)
     quarantined = summary.quarantine_records(
-        parsed.rejected_files,
+        pd.concat([parsed.rejected_files, checked.held_files], ignore_index=True),
         people.withhold_private(checked.posts.rejected, roster.handles),
         people.withhold_private(checked.accounts.rejected, roster.handles),
         roster.rejected,
@@ -236,8 +242,8 @@ def summarise(
     counts = summary.build_summary(
         files=files,
         fetched=fetched,
-        files_loaded=parsed.files_loaded,
-        files_ignored=int((parsed.ledger["status"] == "ignored").sum()),
+        files_loaded=int((ledger["status"] == "loaded").sum()),
+        files_ignored=int((ledger["status"] == "ignored").sum()),
         already_ingested=selected.already_ingested,
         reingest_reason=selected.reingest_reason,
         scored_accounts_digest=people.scored_accounts_digest(roster.handles),
@@ -250,4 +256,4 @@ def summarise(
         campaigns=[c.id for c in found_landing.campaigns],
         expectations=checked.posts.expectations + checked.accounts.expectations,
     )
-    return counts, quarantined
+    return Summary(counts, quarantined, ledger)

@@ -8,6 +8,7 @@ so the quarantine mask itself is computed here in pandas).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from virage.schemas.expectations import expectations_for
-from virage.schemas.fields import PLATFORM_ALIASES, Field, Frame
+from virage.schemas.fields import ACCOUNTS, PLATFORM_ALIASES, POSTS, Field, Frame
 
 QUARANTINE_COLUMNS = ["source_file", "row_number", "rule", "detail", "excerpt"]
 """Columns of a run's quarantine records before the run id and time are stamped."""
@@ -91,11 +92,27 @@ def _convert(f: Field, text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd
     return typed, pd.Series(False, index=text.index), "", ""
 
 
-def canonicalise(raw: pd.DataFrame, frame: Frame, record: bool = True) -> Checked:
+def latest_acceptable_time(as_of: dt.date, today: dt.date | None = None) -> pd.Timestamp:
+    """The end of the day after the later of `as_of` and today (UTC): a post dated
+    beyond it is from the future. Measured from today too, so that re-scoring an old
+    day does not quarantine the posts made since (they would never be read again)."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    return pd.Timestamp(max(as_of, today), tz="UTC") + pd.Timedelta(days=2)
+
+
+def canonicalise(
+    raw: pd.DataFrame,
+    frame: Frame,
+    record: bool = True,
+    *,
+    not_after: pd.Timestamp | None = None,
+) -> Checked:
     """Type the frame's columns found in `raw` (text columns plus `source_file` and
     `row_number`) and quarantine each row that breaks a rule, naming the first rule it
-    breaks in field order. Other columns of `raw` pass through untouched. With
-    `record`, Great Expectations runs the frame's suite for the run's record."""
+    breaks in field order. Times of fields that may not be in the future must be
+    before `not_after` (see latest_acceptable_time). Other columns of `raw` pass
+    through untouched. With `record`, Great Expectations runs the frame's suite for
+    the run's record."""
     rule = pd.Series(pd.NA, index=raw.index, dtype="object")
     detail = pd.Series(pd.NA, index=raw.index, dtype="object")
     typed = raw.copy()
@@ -108,6 +125,30 @@ def canonicalise(raw: pd.DataFrame, frame: Frame, record: bool = True) -> Checke
         values, bad, bad_rule, expected = _convert(f, text, empty)
         typed[f.name] = values
         checks = [(bad, bad_rule, None)]
+        if f.max_chars:
+            length = text.str.len()
+            too_long = length > f.max_chars
+            if too_long.any():
+                checks.append(
+                    (
+                        too_long,
+                        "text_too_long",
+                        f"{f.name} has "
+                        + length[too_long].map("{:,}".format)
+                        + f" characters; at most {f.max_chars:,} are accepted",
+                    )
+                )
+        if not f.future_allowed and not_after is not None:
+            future = values.notna() & (values >= not_after)
+            last_day = (not_after - pd.Timedelta(days=1)).date()
+            checks.append(
+                (
+                    future,
+                    "future_timestamp",
+                    f"{f.name} is '" + text[future].str.slice(0, 40) + f"'; after {last_day}, "
+                    "more than a day after the day scored: a date in the future",
+                )
+            )
         if not f.nullable:
             checks.insert(
                 0, (empty, "missing_value", f"{f.name} is empty; every {frame.name} row needs it")
@@ -116,9 +157,12 @@ def canonicalise(raw: pd.DataFrame, frame: Frame, record: bool = True) -> Checke
             new = mask & rule.isna()
             if new.any():  # details are written only for the rows that need one
                 rule[new] = name
-                detail[new] = fixed_detail or (
-                    f"{f.name} is '" + text[new].str.slice(0, 40) + "'; " + expected
-                )
+                if fixed_detail is None:
+                    detail[new] = f"{f.name} is '" + text[new].str.slice(0, 40) + "'; " + expected
+                elif isinstance(fixed_detail, pd.Series):
+                    detail[new] = fixed_detail.reindex(text.index)[new]
+                else:
+                    detail[new] = fixed_detail
 
     rejected_mask = rule.notna()
     expectations = run_expectations(typed[[f.name for f in fields]], frame) if record else []
@@ -135,6 +179,68 @@ def canonicalise(raw: pd.DataFrame, frame: Frame, record: bool = True) -> Checke
         typed.loc[~rejected_mask].reset_index(drop=True),
         rejected.reset_index(drop=True),
         expectations,
+    )
+
+
+DEFAULT_MAX_BAD_ROW_SHARE = 0.5
+
+
+def hold_back_files(
+    checked: Checked, max_bad_share: float = DEFAULT_MAX_BAD_ROW_SHARE
+) -> tuple[Checked, pd.DataFrame]:
+    """Hold back whole every file whose share of quarantined rows exceeds
+    `max_bad_share`: so many broken rows say the file itself is wrong (a shifted
+    column, a wrong export), and its remaining rows cannot be trusted either. Returns
+    the checked rows without those files and one record per file held back (the row
+    records stay, to say what was wrong)."""
+    bad = checked.rejected["source_file"].value_counts()
+    total = pd.concat([checked.clean["source_file"], checked.rejected["source_file"]])
+    total = total.value_counts().reindex(bad.index)
+    share = bad / total
+    held = share[share > max_bad_share]
+    records = pd.DataFrame(
+        {
+            "source_file": held.index.astype("str"),
+            "rule": "too_many_bad_rows",
+            "detail": [
+                f"{bad[f]:,} of {total[f]:,} rows ({share[f]:.0%}) break a rule, more than "
+                f"the {max_bad_share:.0%} allowed: the whole file is held back (its rows' "
+                "reasons are listed with their row numbers)"
+                for f in held.index
+            ],
+        },
+        columns=["source_file", "rule", "detail"],
+    )
+    kept = checked.clean[~checked.clean["source_file"].isin(held.index)].reset_index(drop=True)
+    return Checked(kept, checked.rejected, checked.expectations), records
+
+
+@dataclass
+class CheckedExports:
+    """Tonight's export rows, validated: posts, follower counts, and the files held
+    back whole for too many bad rows."""
+
+    posts: Checked
+    accounts: Checked
+    held_files: pd.DataFrame
+
+
+def check_exports(
+    frames: dict[str, pd.DataFrame],
+    as_of: dt.date,
+    max_bad_share: float = DEFAULT_MAX_BAD_ROW_SHARE,
+    record: bool = True,
+) -> CheckedExports:
+    """Validate the raw posts and accounts parsed tonight (see ingest.Parsed.frames)."""
+    not_after = latest_acceptable_time(as_of)
+    posts, held_posts = hold_back_files(
+        canonicalise(frames["posts"], POSTS, record, not_after=not_after), max_bad_share
+    )
+    accounts, held_accounts = hold_back_files(
+        canonicalise(frames["accounts"], ACCOUNTS, record, not_after=not_after), max_bad_share
+    )
+    return CheckedExports(
+        posts, accounts, pd.concat([held_posts, held_accounts], ignore_index=True)
     )
 
 

@@ -32,7 +32,10 @@ def test_nightly_flow_scores_every_consenting_person(prefect_api_url, warehouse,
         "platform,handle,post_id,posted_at,text,url,impressions,likes,comments,"
         "shares,clicks\ninstagram,@micro,z1,2026-11-19T10:00:00Z,ok,,,-5,0,0,\n"
         "x,@stranger,z2,2026-11-19T10:00:00Z,hello,,,1,0,0,\n"
-        "linkedin,@emp_no,z3,2026-11-19T10:00:00Z,my private words,,,-1,0,0,\n",
+        "linkedin,@emp_no,z3,2026-11-19T10:00:00Z,my private words,,,-1,0,0,\n"
+        # Two bad rows of five: below the share that holds a whole file back.
+        "x,@stranger,z4,2026-11-19T11:00:00Z,hello,,,1,0,0,\n"
+        "x,@stranger,z5,2026-11-19T12:00:00Z,hello,,,1,0,0,\n",
         encoding="utf-8",
     )
     (world / "exports" / "agency" / "notes.txt").write_text("not an export")
@@ -43,7 +46,7 @@ def test_nightly_flow_scores_every_consenting_person(prefect_api_url, warehouse,
     assert summary["rows_quarantined"] == 2
     assert summary["quarantined_by_rule"] == {"bad_count": 2, "unrecognised_file": 1}
     no_consent_posts = next(p["posts"] for p in PERSONAS if not p["consent"])
-    assert summary["skipped_by_reason"] == {"no_consent": no_consent_posts, "unknown_handle": 1}
+    assert summary["skipped_by_reason"] == {"no_consent": no_consent_posts, "unknown_handle": 3}
 
     current = query(warehouse, "SELECT * FROM current_influence_scores")
     consenting = {p["person_id"] for p in PERSONAS if p["consent"]}
@@ -65,7 +68,7 @@ def test_nightly_flow_scores_every_consenting_person(prefect_api_url, warehouse,
             "files_seen": summary["files_seen"],
             "rows_loaded": summary["posts_written"],
             "rows_quarantined": 2,
-            "rows_skipped": no_consent_posts + 1,
+            "rows_skipped": no_consent_posts + 3,
         }
     ]
     quarantine = query(

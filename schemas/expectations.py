@@ -68,9 +68,7 @@ def key_is_unique(frame: Frame) -> list[dict]:
     if not frame.key:
         return []
     if len(frame.key) == 1:
-        return [
-            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": frame.key[0]}}
-        ]
+        return [{"type": "expect_column_values_to_be_unique", "kwargs": {"column": frame.key[0]}}]
     return [
         {
             "type": "expect_compound_columns_to_be_unique",
@@ -98,7 +96,11 @@ CAMPAIGNS = Frame(
         Field("name", "str", Text(), False, "the campaign's name"),
         Field("keywords", "Int64", Integer(), False, "keywords that are not blank", min_value=0),
         Field(
-            "hashtags", "Int64", Integer(), False, "hashtags that are not blank or a bare #",
+            "hashtags",
+            "Int64",
+            Integer(),
+            False,
+            "hashtags that are not blank or a bare #",
             min_value=0,
         ),
         Field("start", "datetime64[us]", Date(), True, "first day, if given"),

@@ -358,6 +358,7 @@ PIPELINE_RUNS = Frame(
             True,
             "posts not stored: no consent, invalid roster row, shared or unknown handle",
         ),
+        _text("quarantined_by_rule", "quarantine records of the run per rule, as JSON"),
         _text("summary", "the run summary as JSON"),
     ),
 )

@@ -12,6 +12,7 @@ from virage.schemas.fields import (
     POSTS,
     QUARANTINE,
     SCORES,
+    VALIDATION_RESULTS,
     Frame,
 )
 
@@ -32,6 +33,7 @@ accounts = _table(ACCOUNTS, Index("ix_accounts_person", "person_id"))
 ingested_files = _table(INGESTED_FILES)
 quarantine = _table(QUARANTINE, Index("ix_quarantine_run", "run_id"))
 pipeline_runs = _table(PIPELINE_RUNS)
+validation_results = _table(VALIDATION_RESULTS, Index("ix_validation_results_run", "run_id"))
 
 # BI views: (name, SELECT). Their columns are those of the table they read.
 _latest_day = (

@@ -50,16 +50,19 @@ def discover_exports(exports_dir: Path, relative_to: Path) -> pd.DataFrame:
     """Every file under `exports_dir` (hidden files and folders excepted) with its
     format (see formats.recognise), size, modification time and SHA-256; oldest
     first, so later copies of a post win."""
-    rows = []
+    paths = []
     if exports_dir.is_dir():
         for root, dirs, names in os.walk(exports_dir):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                if name.startswith("."):
-                    continue
-                path = Path(root) / name
-                relative = path.relative_to(relative_to).as_posix()
-                rows.append((str(path), relative, *_fingerprint(path)))
+            paths += [Path(root) / name for name in sorted(names) if not name.startswith(".")]
+    return describe_files(paths, relative_to)
+
+
+def describe_files(paths: list[Path], relative_to: Path) -> pd.DataFrame:
+    """The files frame (FILE_COLUMNS) of the given files, oldest first."""
+    rows = [
+        (str(path), path.relative_to(relative_to).as_posix(), *_fingerprint(path)) for path in paths
+    ]
     files = pd.DataFrame(rows, columns=FILE_COLUMNS)
     return files.sort_values(["mtime", "source_file"], kind="stable").reset_index(drop=True)
 

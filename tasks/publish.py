@@ -188,6 +188,7 @@ def publish_night(
                 rows_loaded=written,
                 rows_quarantined=summary["rows_quarantined"],
                 rows_skipped=summary["rows_skipped"],
+                quarantined_by_rule=json.dumps(summary.get("quarantined_by_rule", {})),
                 summary=json.dumps(summary, default=str),
             )
         )

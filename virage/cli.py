@@ -154,6 +154,70 @@ def scores(
         _print_table(board)
 
 
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Export files, folders of exports, or landing folders"),
+    ],
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of", formats=["%Y-%m-%d"], help="Day a run would score [default: yesterday]"
+        ),
+    ] = None,
+    max_bad_rows: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="Share of bad rows that holds a whole file back"),
+    ] = 0.5,
+) -> None:
+    """Check files against the contracts without loading anything: print what a run
+    would quarantine and why; exit 1 if anything would be."""
+    import pandas as pd
+
+    from virage.dry_run import validate_paths
+
+    day = as_of.date() if as_of else dt.date.today() - dt.timedelta(days=1)
+    try:
+        checked, found = validate_paths(paths, day, max_bad_rows)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    for record in found.itertuples(index=False):
+        row = "" if pd.isna(record.row_number) else f":{record.row_number}"
+        where = f"{record.source_file}{row}"
+        typer.echo(f"{where}: {record.rule}: {record.detail}")
+    whole = int(found["row_number"].isna().sum())
+    typer.echo(
+        f"{checked} file(s) checked: {whole} would be quarantined whole, "
+        f"{len(found) - whole} row(s) would be quarantined"
+    )
+    raise typer.Exit(1 if len(found) else 0)
+
+
+@app.command()
+def docs(
+    warehouse: WarehouseOpt = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the Data Docs in a web browser")
+    ] = False,
+) -> None:
+    """Print the path of the Great Expectations Data Docs of the latest run."""
+    from virage.tasks.publish import last_completed_summary
+    from virage.warehouse import connect_existing
+
+    try:
+        index = last_completed_summary(connect_existing(warehouse)).get("data_docs")
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    if not index or not Path(index).exists():
+        raise _fail("no Data Docs found: run `virage run` first")
+    typer.echo(index)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(Path(index).as_uri())
+
+
 def _print_table(board) -> None:
     from rich.console import Console
     from rich.table import Table

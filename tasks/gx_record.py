@@ -1,0 +1,381 @@
+"""The run's Great Expectations record: every suite once, results per file, Data Docs.
+
+`record_checks` runs each suite of a pipeline run once over all of its rows (one GX
+validation per suite, however many files the rows came from), asks GX for the
+complete list of unexpected row positions, and counts those per file in pandas: one
+`validation_results` row per (suite, file). With a docs folder, the run's results
+are added to a Great Expectations Data Docs site there, next to earlier runs'.
+
+GX is imported inside the functions that need it: the import alone takes seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from virage.schemas.expectations import CAMPAIGNS, DERIVED_COLUMNS, columns_of
+from virage.schemas.fields import VALIDATION_RESULTS
+
+log = logging.getLogger(__name__)
+
+RESULT_COLUMNS = [c for c in VALIDATION_RESULTS.columns if c not in ("run_id", "validated_at")]
+"""Columns of `Record.results`: validation_results before the publisher stamps the
+run id and the time."""
+
+DOCS_STORE = ".gx-store"
+"""Under the docs folder: the validation results the site is built from. Data Docs'
+index lists a run only while its result is here, so it must be kept with the site."""
+
+SITE_NAME = "virage"
+
+# COMPLETE is the only format whose unexpected_index_list is not cut to
+# partial_unexpected_count (20) rows. The index query is a string that spells out
+# every index again, so it is turned off.
+_RESULT_FORMAT = {
+    "result_format": "COMPLETE",
+    "partial_unexpected_count": 20,
+    "exclude_unexpected_values": False,
+    "return_unexpected_index_query": False,
+}
+# Dropped from a result before it is stored for Data Docs: each lists every
+# unexpected row, and the page shows only the partial (first 20) lists.
+_FULL_LISTS = ("unexpected_index_list", "unexpected_list", "unexpected_index_query")
+
+
+@dataclass
+class SuiteBatch:
+    """The rows one suite checks in a run."""
+
+    suite: str
+    """"posts", "accounts", "roster", "campaigns", "scores"."""
+    frame: pd.DataFrame
+    """Typed rows, all of them, including those the pipeline quarantines."""
+    expectations: list[dict]
+    """From schemas/expectations.py."""
+    file_column: str | None
+    """Column naming each row's file ("source_file"), or None for one whole frame."""
+    whole_frame_name: str
+    """The source_file reported when file_column is None, or for a row whose file
+    is missing (e.g. "campaigns.yaml", "influence_scores")."""
+
+
+@dataclass
+class Record:
+    """What Great Expectations checked in one pipeline run."""
+
+    results: pd.DataFrame
+    """One row per (suite, file): RESULT_COLUMNS, typed as VALIDATION_RESULTS."""
+    expectations: list[dict]
+    """One record per expectation over a suite's whole batch: suite, expectation,
+    column, success, element_count, unexpected_count (for the run summary)."""
+    docs_index: str | None
+    """Path of the Data Docs index.html built for this run, or None."""
+
+
+def campaign_rows(campaigns: Iterable[Any]) -> pd.DataFrame:
+    """The campaigns frame (schemas.expectations.CAMPAIGNS) from campaign objects
+    with id, name, keywords, hashtags, start and end (tasks.landing.Campaign). Blank
+    keywords and hashtags made of '#' and spaces do not count, as in campaigns.yaml's
+    own check."""
+    rows = [
+        {
+            "campaign_id": c.id,
+            "name": c.name,
+            "keywords": sum(bool(str(k).strip()) for k in c.keywords),
+            "hashtags": sum(bool(str(h).strip("# ")) for h in c.hashtags),
+            "start": c.start,
+            "end": c.end,
+        }
+        for c in campaigns
+    ]
+    frame = pd.DataFrame(rows, columns=CAMPAIGNS.columns)
+    return frame.astype(CAMPAIGNS.dtypes)
+
+
+def empty_results() -> pd.DataFrame:
+    dtypes = VALIDATION_RESULTS.dtypes
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in RESULT_COLUMNS})
+
+
+def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: str) -> Record:
+    """Run every batch's suite once with Great Expectations and return the per-file
+    results, the per-expectation records and, when `docs_dir` is given, the path of
+    the Data Docs index listing this run (named `run_name`) and earlier ones.
+
+    A batch with no rows (or no expectations) is not run and yields no result row."""
+    to_run = [b for b in batches if not b.frame.empty and b.expectations]
+    if not to_run:
+        return Record(empty_results(), [], None)
+
+    gx = _import_gx()
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    docs = Path(docs_dir).expanduser().resolve() if docs_dir is not None else None
+    context = _context(gx, docs)
+    source = context.data_sources.add_pandas("virage")
+    suites = {}
+    for b in batches:  # every suite, even one not run, so its Data Docs page stays
+        if b.suite not in suites and b.expectations:
+            suites[b.suite] = context.suites.add(_suite(gx, b.suite, b.expectations))
+    run_id = RunIdentifier(run_name=_safe_run_name(run_name), run_time=dt.datetime.now(dt.UTC))
+
+    parts: list[pd.DataFrame] = []
+    records: list[dict] = []
+    stored = []
+    for b in to_run:
+        frame = _prepared(b)
+        batch = (
+            source.add_dataframe_asset(b.suite)
+            .add_batch_definition_whole_dataframe("whole")
+            .get_batch(batch_parameters={"dataframe": frame})
+        )
+        result = batch.validate(suites[b.suite], result_format=_RESULT_FORMAT)
+        files = _files(b)
+        parts.append(_per_file(b.suite, files, result.results))
+        records += [_summary_record(b.suite, r) for r in result.results]
+        if docs is not None:
+            stored.append(_store(context, result, b.suite, run_id))
+        log.info(
+            "great expectations: %s, %d rows from %d file(s): %s",
+            b.suite,
+            len(frame),
+            files.nunique(),
+            "success" if result.success else "unexpected values",
+        )
+
+    results = pd.concat(parts, ignore_index=True)[RESULT_COLUMNS]
+    docs_index = _build_docs(context, docs, stored, list(suites)) if docs is not None else None
+    return Record(
+        results.astype({c: VALIDATION_RESULTS.dtypes[c] for c in RESULT_COLUMNS}),
+        records,
+        docs_index,
+    )
+
+
+def _import_gx():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx  # slow import: only when recording
+
+    # GX pins this module's logger at INFO; it announces temporary docs folders.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
+    return gx
+
+
+def _context(gx, docs: Path | None):
+    """An ephemeral context: nothing on disk, except, with a docs folder, the site and
+    the results store it is built from, both inside that folder."""
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    defaults = InMemoryStoreBackendDefaults(init_temp_docs_sites=False)
+    stores = defaults.stores
+    sites: dict = {}
+    if docs is not None:
+        stores[defaults.validation_results_store_name] = {
+            "class_name": "ValidationResultsStore",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs / DOCS_STORE / "validations"),
+            },
+        }
+        sites[SITE_NAME] = {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "site_section_builders": {
+                "profiling": "None",
+                # GX hides runs whose name includes "profiling" by default: list all.
+                "validations": {"run_name_filter": {"matches_regex": "^"}},
+            },
+        }
+    config = DataContextConfig(
+        store_backend_defaults=defaults,
+        stores=stores,
+        data_docs_sites=sites,
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _suite(gx, name: str, expectations: list[dict]):
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    suite = gx.ExpectationSuite(name=name)
+    for item in expectations:
+        suite.add_expectation_configuration(
+            ExpectationConfiguration(
+                type=item["type"], kwargs=item["kwargs"], description=item.get("description")
+            )
+        )
+    return suite
+
+
+def _safe_run_name(run_name: str) -> str:
+    # The run name is a folder of the results store and of the site.
+    return run_name.replace("/", "-").replace("\\", "-").strip() or "run"
+
+
+def _prepared(b: SuiteBatch) -> pd.DataFrame:
+    """The columns the suite reads, derived ones added, on positions 0..n-1 (GX's
+    unexpected indices are then row positions)."""
+    frame = b.frame.reset_index(drop=True)
+    needed = _columns_read(b.expectations)
+    for column in sorted(needed or ()):
+        if column not in frame.columns and column in DERIVED_COLUMNS:
+            frame = frame.assign(**{column: DERIVED_COLUMNS[column](frame)})
+    if needed is None:
+        return frame
+    return frame[[c for c in frame.columns if c in needed]]
+
+
+def _columns_read(expectations: list[dict]) -> set[str] | None:
+    """Columns the expectations read, row conditions included; None when a row
+    condition is a string GX parses itself (then every column is kept)."""
+    found: set[str] = set()
+    for e in expectations:
+        found.update(columns_of(e))
+        condition = e["kwargs"].get("row_condition")
+        if isinstance(condition, str):
+            return None
+        found.update(_condition_columns(condition))
+    return found
+
+
+def _condition_columns(condition: Any) -> set[str]:
+    if isinstance(condition, dict):
+        column = condition.get("column")
+        names = {column["name"]} if isinstance(column, dict) and "name" in column else set()
+        for value in condition.values():
+            names |= _condition_columns(value)
+        return names
+    if isinstance(condition, list):
+        return set().union(*(_condition_columns(c) for c in condition))
+    return set()
+
+
+def _files(b: SuiteBatch) -> pd.Series:
+    """Each row's file, by position."""
+    if b.file_column is None:
+        return pd.Series(b.whole_frame_name, index=range(len(b.frame)), dtype="str")
+    files = b.frame[b.file_column].reset_index(drop=True).astype("str")
+    return files.fillna(b.whole_frame_name).replace("", b.whole_frame_name)
+
+
+def _per_file(suite: str, files: pd.Series, results: list) -> pd.DataFrame:
+    """One row per file: rows checked, rows breaking any expectation, expectations
+    broken, and the unexpected count of every expectation for that file."""
+    codes, names = pd.factorize(files, sort=True)
+    evaluated = np.bincount(codes, minlength=len(names))
+    bad_row = np.zeros(len(files), dtype=bool)
+    whole_batch_failure = np.zeros(len(names), dtype=bool)
+    failed = np.zeros(len(names), dtype=np.int64)
+    per_file_stats: list[list[dict]] = [[] for _ in names]
+    for r in results:
+        config = r.expectation_config
+        entry = {"expectation": config.type, "column": _column_label(config)}
+        indices = (r.result or {}).get("unexpected_index_list")
+        if indices is None:
+            # No row list: the expectation raised, or is not a row-by-row check. Its
+            # verdict holds for every file.
+            counts = None
+            if not r.success:
+                whole_batch_failure[:] = True
+                failed += 1
+            error = (r.exception_info or {}).get("exception_message")
+        else:
+            positions = np.asarray(indices, dtype=np.int64)
+            bad_row[positions] = True
+            counts = np.bincount(codes[positions], minlength=len(names))
+            failed += counts > 0
+            error = None
+        for i in range(len(names)):
+            stat = {**entry, "unexpected": None if counts is None else int(counts[i])}
+            if counts is None:
+                stat["success"] = bool(r.success)
+                if error:
+                    stat["error"] = error
+            per_file_stats[i].append(stat)
+    unexpected = np.bincount(codes[bad_row], minlength=len(names))
+    return pd.DataFrame(
+        {
+            "suite": suite,
+            "source_file": names,
+            "success": (failed == 0) & ~whole_batch_failure,
+            "evaluated_rows": evaluated,
+            "unexpected_rows": unexpected,
+            "expectations": len(results),
+            "failed_expectations": failed,
+            "statistics": [json.dumps(s, separators=(",", ":")) for s in per_file_stats],
+        }
+    )
+
+
+def _column_label(config) -> str:
+    return ", ".join(columns_of({"kwargs": config.kwargs}))
+
+
+def _summary_record(suite: str, r) -> dict:
+    result = r.result or {}
+    return {
+        "suite": suite,
+        "expectation": r.expectation_config.type,
+        "column": _column_label(r.expectation_config),
+        "success": bool(r.success),
+        "element_count": int(result.get("element_count", 0) or 0),
+        "unexpected_count": int(result.get("unexpected_count", 0) or 0),
+    }
+
+
+def _store(context, result, suite: str, run_id):
+    """Name the result after the run and keep it, without its full row lists, in the
+    docs folder's results store; return its key."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    for r in result.results:
+        for key in _FULL_LISTS:
+            (r.result or {}).pop(key, None)
+    result.meta["run_id"] = run_id
+    result.meta["validation_time"] = run_id.run_time
+    key = ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite),
+        run_id=run_id,
+        batch_identifier=result.batch_id or suite,
+    )
+    context.validation_results_store.set(key, result)
+    return key
+
+
+def _build_docs(context, docs: Path, stored: list, suites: list[str]) -> str | None:
+    """Render this run's pages and the suites' pages, and rebuild the index from
+    every result in the docs folder's store (earlier runs' pages are kept)."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
+    resources = [*stored, *(ExpectationSuiteIdentifier(name=s) for s in suites)]
+    context.build_data_docs(site_names=[SITE_NAME], resource_identifiers=resources)
+    index = docs / "index.html"
+    return str(index) if index.is_file() else None

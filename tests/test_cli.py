@@ -165,3 +165,35 @@ def test_a_read_only_bi_role_can_print_the_leaderboard(postgres_url, world):
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
             conn.execute(f"DROP ROLE {role}")
+
+
+def test_validate_says_what_would_be_quarantined_and_loads_nothing(world, tmp_path):
+    bad = world / "exports" / "agency" / "report.posts.csv"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(
+        "platform,handle,post_id,posted_at,text,url,impressions,likes,comments,shares,clicks\n"
+        "x,@micro,z1,2026-11-19T10:00:00Z,ok,,,5,0,0,\n"
+        "x,@micro,z2,2026-11-19T10:00:00Z,ok,,,-5,0,0,\n"
+        "x,@micro,z3,2026-11-19T10:00:00Z,ok,,,5,0,0,\n",
+        encoding="utf-8",
+    )
+    (world / "roster.csv").write_text(
+        (world / "roster.csv").read_text(encoding="utf-8") + "zed,Zed,astronaut,true,,,,,\n",
+        encoding="utf-8",
+    )
+    before = sorted(p.name for p in world.rglob("*"))
+    scratch = tmp_path / "cwd"
+    scratch.mkdir()
+    result = virage("validate", str(world), "--as-of", AS_OF.isoformat(), cwd=scratch)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert "exports/agency/report.posts.csv:2: bad_count: likes is '-5'" in result.stdout
+    assert any(line.startswith("roster.csv:") and "unknown_role" in line for line in lines)
+    assert lines[-1].endswith("0 would be quarantined whole, 2 row(s) would be quarantined")
+    assert sorted(p.name for p in world.rglob("*")) == before  # nothing written
+    assert list(scratch.iterdir()) == []
+
+    bad.unlink()
+    good = virage("validate", str(world / "exports"), "--as-of", AS_OF.isoformat())
+    assert good.returncode == 0, good.stdout
+    assert "0 row(s) would be quarantined" in good.stdout

@@ -6,8 +6,16 @@ The people are invented; the personas are the traps a scorer must see through: a
 on-topic micro-influencer, off-topic celebrities, a mostly sponsored account, an
 account with bought followers, dormant staff, staff who never consented.
 
-Deterministic (fixed seed): `python examples/generate_landing.py` rewrites the same
-files. The demo scores them as of 2026-11-20.
+Most posts come in the platform-neutral exchange CSVs; a few accounts come as the
+files the platforms hand their members (docs/formats.md): two TikTok influencers'
+user_data_tiktok.json (one declares paid partnerships with ContentDisclosure), an
+ambassador's zipped X archive and another's LinkedIn Shares.csv and Connections.csv.
+Every post is in exactly one file. A partner agency's report with broken rows and a
+stray note show the quarantine.
+
+Deterministic (fixed seeds, fixed zip entry times, every file's modification time set
+to the export time): `python examples/generate_landing.py` rewrites the same bytes.
+The demo scores them as of 2026-11-20.
 """
 
 from __future__ import annotations
@@ -951,7 +959,7 @@ def main(target: Path = Path(__file__).parent / "landing") -> None:
         shutil.rmtree(target)
     write_landing(target, roster, CAMPAIGNS, exchange, accounts)
     native_files = write_native(target, crowd, posts[native])
-    # A partner agency's report with two broken rows, and a stray note: the demo's
+    # A partner agency's report with two broken rows of five, and a stray note: the demo's
     # quarantine shows what happens to them.
     agency = target / "exports" / "agency"
     agency.mkdir(parents=True)
@@ -962,7 +970,13 @@ def main(target: Path = Path(__file__).parent / "landing") -> None:
         '"Atelier réparation vélo électrique ce samedi #VeloUrbain",,,412,38,12,\n'
         f"instagram,@{camille},ag0002,2026-11-19T08:10:00+01:00,"
         '"Piste cyclable testée sous la pluie",,,-5,3,1,\n'
-        f'instagram,@{camille},ag0003,19/11/2026,"Vélo cargo du jour",,,120,4,2,\n',
+        f'instagram,@{camille},ag0003,19/11/2026,"Vélo cargo du jour",,,120,4,2,\n'
+        # Good rows around them keep the file under the share of bad rows that would
+        # hold it back whole.
+        f"instagram,@{camille},ag0004,2026-11-19T12:00:00+01:00,"
+        '"Stationnement vélo : le nouveau parking de la gare #VeloUrbain",,,233,19,4,\n'
+        f"instagram,@{camille},ag0005,2026-11-19T19:45:00+01:00,"
+        '"Retour en vélo électrique, 12 km sans effort",,,189,11,3,\n',
         encoding="utf-8",
     )
     (agency / "notes.txt").write_text("Reminder: send the November report.\n", encoding="utf-8")

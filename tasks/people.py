@@ -83,14 +83,24 @@ def prepare_accounts(rows: pd.DataFrame, handles: pd.DataFrame) -> Attributed:
 
 
 def with_stored(
-    tonight: pd.DataFrame, stored: pd.DataFrame, key: list[str], people_ids: pd.Series
+    tonight: pd.DataFrame, stored: pd.DataFrame, key: list[str], handles: pd.DataFrame
 ) -> pd.DataFrame:
-    """What scoring sees: the stored rows of the people scored, overlaid with
-    tonight's rows (per key, the later observation wins; on a tie, tonight's)."""
-    stored = stored[stored["person_id"].isin(people_ids)]
-    both = pd.concat([stored, tonight[stored.columns]], ignore_index=True)
+    """What scoring sees: the stored rows whose account is still claimed by the same
+    scored person, overlaid with tonight's rows (per key, the later observation wins;
+    on a tie, tonight's). A handle the roster moved to someone else no longer counts
+    for its former owner."""
+    claims = handles.loc[handles["status"] == "scored", ["platform", "handle", "person_id"]]
+    stored = stored.merge(claims, on=["platform", "handle", "person_id"], how="inner")
+    both = pd.concat([stored[tonight.columns], tonight], ignore_index=True)
     ordered = both.sort_values("observed_at", kind="stable", na_position="first")
     return ordered.drop_duplicates(key, keep="last").reset_index(drop=True)
+
+
+def private_accounts(handles: pd.DataFrame) -> pd.DataFrame:
+    """Accounts the roster gives to someone who has not consented: whatever is stored
+    under them goes, whoever it was attributed to."""
+    private = handles.loc[handles["status"] == "no_consent", ["platform", "handle"]]
+    return private.drop_duplicates().reset_index(drop=True)
 
 
 def scored_accounts_digest(handles: pd.DataFrame) -> str:

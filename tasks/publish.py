@@ -16,7 +16,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Column, Engine, MetaData, Table, Text, delete, insert, select, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    MetaData,
+    Table,
+    Text,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
 from virage.schemas.fields import ACCOUNTS, INGESTED_FILES, POSTS, QUARANTINE
@@ -90,9 +102,10 @@ def _key_columns(*names: str) -> list[Column]:
 
 
 def _upsert(conn: Connection, table: Table, frame: pd.DataFrame, *, replace: bool) -> int:
-    """Insert the rows of `frame` into `table` by its primary key. With `replace`, a
-    stored row is overwritten unless it was observed later than the new one (an older
-    export arriving late does not roll metrics back); without, stored rows stay."""
+    """Insert the rows of `frame` into `table` by its primary key and return how many
+    rows were inserted or changed. With `replace`, a stored row is overwritten unless
+    it was observed later than the new one (an older export arriving late does not
+    roll metrics back); without, stored rows stay."""
     quote = conn.dialect.identifier_preparer.quote
     columns = [c._copy() for c in table.columns]
     key = [c.name for c in table.primary_key.columns]
@@ -113,27 +126,41 @@ def _upsert(conn: Connection, table: Table, frame: pd.DataFrame, *, replace: boo
         else:
             action = "DO NOTHING"
         # "WHERE true" lets SQLite tell the ON CONFLICT clause from a join condition.
-        conn.exec_driver_sql(
+        written = conn.exec_driver_sql(
             f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} FROM {stage.name} "
             f"WHERE true ON CONFLICT ({keys}) {action}"
-        )
-    return len(frame)
+        ).rowcount
+    return max(written, 0)
 
 
-def _purge(conn: Connection, kept_people: pd.DataFrame) -> dict[str, int]:
+def _purge(
+    conn: Connection, kept_people: pd.DataFrame, private_accounts: pd.DataFrame
+) -> dict[str, int]:
     """Delete, from every day, the posts, follower counts and scores of people who
-    are not kept."""
+    are not kept, and the posts and follower counts stored under accounts the roster
+    now gives to someone who has not consented."""
     purged = {}
-    with _temporary(conn, "kept_people", _key_columns("person_id"), kept_people) as people:
+    with (
+        _temporary(conn, "kept_people", _key_columns("person_id"), kept_people) as people,
+        _temporary(
+            conn, "private_accounts", _key_columns("platform", "handle"), private_accounts
+        ) as private,
+    ):
         kept = select(people.c.person_id)
         for name, table in (
             ("posts_purged", posts),
             ("snapshots_purged", accounts),
             ("scores_purged", influence_scores),
         ):
-            purged[name] = conn.execute(
-                delete(table).where(table.c.person_id.not_in(kept))
-            ).rowcount
+            gone = table.c.person_id.not_in(kept)
+            if "handle" in table.c:
+                gone = or_(
+                    gone,
+                    exists().where(
+                        private.c.platform == table.c.platform, private.c.handle == table.c.handle
+                    ),
+                )
+            purged[name] = conn.execute(delete(table).where(gone)).rowcount
     return purged
 
 
@@ -144,6 +171,7 @@ def publish_night(
     night: Night,
     kept_ids: list[str],
     summary: dict,
+    private_accounts: pd.DataFrame | None = None,
 ) -> dict:
     """Publish one night atomically and return what was written.
 
@@ -151,7 +179,8 @@ def publish_night(
     copies unless those were observed later; the files read join the ledger;
     quarantine records are stamped with the run id. Stored posts, follower counts and
     scores of anyone not in `kept_ids` (consent withdrawn, no longer in the roster;
-    see Roster.kept_ids) are deleted from every day."""
+    see Roster.kept_ids) are deleted from every day, and so are posts and follower
+    counts stored under `private_accounts` (platform, handle)."""
     scores = night.scores
     if not scores.empty and set(scores["as_of_date"]) != {pd.Timestamp(as_of)}:
         raise ValueError(f"scores to publish for {as_of} carry other days")
@@ -166,7 +195,9 @@ def publish_night(
         conn.execute(delete(influence_scores).where(influence_scores.c.as_of_date == as_of))
         published = bulk_insert(conn, influence_scores, scores.assign(run_id=run_id))
         kept_people = pd.DataFrame({"person_id": pd.Series(kept_ids, dtype="str")})
-        purged = _purge(conn, kept_people)
+        if private_accounts is None:
+            private_accounts = pd.DataFrame({"platform": [], "handle": []}, dtype="str")
+        purged = _purge(conn, kept_people, private_accounts)
         bulk_insert(conn, quarantine, stamped)
         counts = {
             "posts_written": written,

@@ -187,9 +187,9 @@ def score(
     campaigns: list[landing.Campaign],
     as_of: dt.date,
 ) -> pd.DataFrame:
-    ids = roster.people["person_id"]
-    posts = people.with_stored(found.posts.frame, stored[0], list(POSTS.key), ids)
-    accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), ids)
+    handles = roster.handles
+    posts = people.with_stored(found.posts.frame, stored[0], list(POSTS.key), handles)
+    accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), handles)
     return scoring.score_campaigns(posts, accounts, roster.people, campaigns, as_of)
 
 
@@ -202,7 +202,15 @@ def publish_night(
     roster: landing.Roster,
     counts: dict,
 ) -> dict:
-    written = publish.publish_night(make_engine(url), run_id, as_of, night, roster.kept_ids, counts)
+    written = publish.publish_night(
+        make_engine(url),
+        run_id,
+        as_of,
+        night,
+        roster.kept_ids,
+        counts,
+        private_accounts=people.private_accounts(roster.handles),
+    )
     get_run_logger().info("published %s", written)
     return written
 

@@ -166,6 +166,7 @@ def test_native_exports_give_exact_posts_and_are_read_once(prefect_api_url, ware
         assert raw_copy_path(raw, sha).read_bytes() == (landing / source).read_bytes()
 
     before = {name: table(warehouse, name, "1, 2") for name in ("posts", "accounts")}
+    scores_before = table(warehouse, "influence_scores", "campaign_id, person_id")
     second = nightly_scores(landing=str(landing), warehouse_url=warehouse, as_of=AS_OF)
     assert second["files_already_ingested"] == 5
     assert second["files_loaded"] == 0
@@ -174,12 +175,11 @@ def test_native_exports_give_exact_posts_and_are_read_once(prefect_api_url, ware
     for name, rows in before.items():
         pd.testing.assert_frame_equal(table(warehouse, name, "1, 2"), rows)
     # Scoring the second night from the warehouse gives the same scores.
-    scores = query(
-        warehouse,
-        "SELECT run_id, person_id, score, reach, resonance, relevance, activity "
-        "FROM influence_scores ORDER BY person_id",
-    )
+    scores = table(warehouse, "influence_scores", "campaign_id, person_id")
     assert set(scores["run_id"]) == {second["run_id"]}
+    pd.testing.assert_frame_equal(
+        scores.drop(columns="run_id"), scores_before.drop(columns="run_id")
+    )
     assert len(scores) == len(PEOPLE)
     assert (scores.set_index("person_id").loc["erin", "relevance"]) > 0
 
@@ -252,3 +252,23 @@ def test_sources_are_fetched_and_a_failing_one_does_not_stop_the_run(prefect_api
     assert {s["name"]: s["status"] for s in again["sources"]}["gus-tiktok"] == "not_modified"
     assert server.hits["/gus.json"] == 2
     assert again["files_loaded"] == 0
+
+
+def test_a_handle_given_to_someone_without_consent_takes_its_stored_posts_along(
+    prefect_api_url, tmp_path
+):
+    landing = write_native_landing(tmp_path / "landing")
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    nightly_scores(landing=str(landing), warehouse_url=url, as_of=AS_OF)
+    assert query(url, "SELECT COUNT(*) AS n FROM posts WHERE person_id = 'dave'")["n"][0] == 3
+
+    # The roster is corrected: @dave was never Dave's but Eve's, who did not consent.
+    moved = [(p, r, n, "dave_real" if p == "dave" else h) for p, r, n, h in PEOPLE]
+    write_roster(landing, moved)
+    with (landing / "roster.csv").open("a", encoding="utf-8") as roster:
+        roster.write("eve,Eve,influencer,false,,dave,,,\n")
+    summary = nightly_scores(landing=str(landing), warehouse_url=url, as_of=AS_OF)
+    assert summary["posts_purged"] == 3
+    assert query(url, "SELECT COUNT(*) AS n FROM posts WHERE handle = 'dave'")["n"][0] == 0
+    dave = query(url, "SELECT posts_considered FROM influence_scores WHERE person_id = 'dave'")
+    assert dave["posts_considered"].tolist() == [0]

@@ -16,6 +16,7 @@ from virage.schemas.fields import (
     POSTS,
     QUARANTINE,
     SCORES,
+    VALIDATION_RESULTS,
     Frame,
 )
 from virage.schemas.warehouse import VIEWS, metadata
@@ -42,7 +43,15 @@ def render_contract() -> str:
     """The contract section of README.md."""
     parts = [
         _frame_table(f)
-        for f in (SCORES, POSTS, ACCOUNTS, INGESTED_FILES, QUARANTINE, PIPELINE_RUNS)
+        for f in (
+            SCORES,
+            POSTS,
+            ACCOUNTS,
+            INGESTED_FILES,
+            QUARANTINE,
+            VALIDATION_RESULTS,
+            PIPELINE_RUNS,
+        )
     ]
     views = [
         f"**`{name}`** (view): every column of `{base.name}`, at the latest `as_of_date` only."

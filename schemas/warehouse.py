@@ -72,32 +72,55 @@ def create_schema(conn: Connection) -> None:
 
 
 def _add_missing_columns(conn: Connection) -> None:
-    """Bring a warehouse created by an earlier virage up to date where that is a plain
-    addition: add missing nullable columns and, on PostgreSQL, drop NOT NULL from
-    columns that became nullable. Anything else needs a real migration."""
+    """Bring a warehouse created by an earlier virage up to date: add missing nullable
+    columns in place; rebuild a table whose key or NOT NULL columns changed, keeping
+    its rows. A new NOT NULL column cannot be filled, so it is refused."""
     present = inspect(conn)
     quote = conn.dialect.identifier_preparer.quote
     for table in metadata.sorted_tables:
         have = {c["name"]: c for c in present.get_columns(table.name)}
-        for column in table.columns:
-            name = f"{quote(table.name)}.{quote(column.name)}"
-            found = have.get(column.name)
-            if found is None and column.nullable:
-                kind = column.type.compile(dialect=conn.dialect)
-                conn.exec_driver_sql(
-                    f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"
-                )
-            elif found is not None and column.nullable and not found["nullable"]:
-                if conn.dialect.name != "postgresql":
-                    raise OutdatedWarehouse(
-                        f"column {name} of this warehouse is NOT NULL but may now be empty; "
-                        "it was created by an older virage: move the file aside and run again "
-                        "(every file in the landing zone is then read into a new one)"
-                    )
-                conn.exec_driver_sql(
-                    f"ALTER TABLE {quote(table.name)} ALTER COLUMN {quote(column.name)} "
-                    "DROP NOT NULL"
-                )
+        missing = [c for c in table.columns if c.name not in have]
+        required = [c.name for c in missing if not c.nullable]
+        if required:
+            raise OutdatedWarehouse(
+                f"table {table.name} lacks the required column(s) {', '.join(required)}; it "
+                "was created by another version of virage and cannot be upgraded in place"
+            )
+        for column in missing:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(
+                f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"
+            )
+        key = present.get_pk_constraint(table.name)
+        loosened = [
+            c.name
+            for c in table.columns
+            if c.name in have and c.nullable and not have[c.name]["nullable"]
+        ]
+        if loosened or list(key["constrained_columns"]) != [c.name for c in table.primary_key]:
+            _rebuild(conn, table, present, key.get("name"))
+            present = inspect(conn)
+
+
+def _rebuild(conn: Connection, table: Table, present, key_name: str | None) -> None:
+    """Recreate `table` as the schema declares it and copy its rows over, inside the
+    caller's transaction (views are dropped here and recreated by create_schema)."""
+    quote = conn.dialect.identifier_preparer.quote
+    for view in VIEWS:
+        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {quote(view)}")
+    old = f"{table.name}__before_upgrade"
+    for index in present.get_indexes(table.name):
+        conn.exec_driver_sql(f"DROP INDEX {quote(index['name'])}")
+    if conn.dialect.name == "postgresql" and key_name:
+        # PostgreSQL names the key's index after the table: free the name.
+        conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT {quote(key_name)}")
+    conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} RENAME TO {quote(old)}")
+    table.create(conn)
+    names = ", ".join(quote(c.name) for c in table.columns)
+    conn.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} FROM {quote(old)}"
+    )
+    conn.exec_driver_sql(f"DROP TABLE {quote(old)}")
 
 
 class OutdatedWarehouse(Exception):

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Column, Date, DateTime, MetaData, PrimaryKeyConstraint, Table, inspect
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    inspect,
+)
 
-from virage.errors import ConfigError
 from virage.schemas.contract import END, START, render_contract
 from virage.schemas.fields import (
     ACCOUNTS,
@@ -16,8 +24,9 @@ from virage.schemas.fields import (
     POSTS,
     QUARANTINE,
     SCORES,
+    VALIDATION_RESULTS,
 )
-from virage.schemas.warehouse import posts
+from virage.schemas.warehouse import ingested_files, posts
 from virage.warehouse import make_engine, open_warehouse
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -58,7 +67,15 @@ def test_the_promised_columns_exist_with_dates_as_dates(warehouse):
 def test_warehouse_has_the_contract_tables_and_view(warehouse):
     engine = open_warehouse(warehouse)
     inspector = inspect(engine)
-    for frame in (SCORES, POSTS, ACCOUNTS, INGESTED_FILES, QUARANTINE, PIPELINE_RUNS):
+    for frame in (
+        SCORES,
+        POSTS,
+        ACCOUNTS,
+        INGESTED_FILES,
+        QUARANTINE,
+        PIPELINE_RUNS,
+        VALIDATION_RESULTS,
+    ):
         assert [c["name"] for c in inspector.get_columns(frame.name)] == frame.columns
     view = [c["name"] for c in inspector.get_columns("current_influence_scores")]
     assert view == SCORES.columns
@@ -67,26 +84,52 @@ def test_warehouse_has_the_contract_tables_and_view(warehouse):
     assert [c["name"] for c in inspect(engine).get_columns("posts")] == POSTS.columns
 
 
-def test_a_warehouse_from_an_older_virage_is_brought_up_to_date_or_refused(warehouse):
-    # posts as issue 2 created it: counts NOT NULL, no provenance columns.
-    older = Table(
+def test_a_warehouse_from_an_older_virage_is_upgraded_keeping_its_rows(warehouse):
+    # posts as issue 2 created it: counts NOT NULL, no provenance columns; and the
+    # ledger keyed by content alone.
+    older = MetaData()
+    old_posts = Table(
         "posts",
-        MetaData(),
+        older,
         *(
             Column(c.name, c.type, nullable=c.nullable and c.name != "likes")
             for c in posts.columns
             if c.name not in ("source_sha256", "observed_at")
         ),
         PrimaryKeyConstraint(*POSTS.key),
+        Index("ix_posts_person_posted", "person_id", "posted_at"),
+    )
+    Table(
+        "ingested_files",
+        older,
+        *(Column(c.name, c.type, nullable=c.nullable) for c in ingested_files.columns),
+        PrimaryKeyConstraint("sha256"),
     )
     engine = make_engine(warehouse)
+    row = {c.name: None for c in old_posts.columns} | {
+        "platform": "x",
+        "handle": "ana",
+        "post_id": "1",
+        "posted_at": dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        "likes": 4,
+        "comments": 0,
+        "shares": 0,
+        "is_sponsored": False,
+    }
     with engine.begin() as conn:
-        older.create(conn)
-    if engine.dialect.name == "sqlite":
-        with pytest.raises(ConfigError, match=r"column posts\.likes of this warehouse is NOT NULL"):
-            open_warehouse(warehouse)
-        return
+        older.create_all(conn)
+        conn.execute(old_posts.insert().values(**row))
     open_warehouse(warehouse)
-    columns = {c["name"]: c for c in inspect(engine).get_columns("posts")}
+    open_warehouse(warehouse)  # a second open finds nothing left to do
+    inspector = inspect(engine)
+    columns = {c["name"]: c for c in inspector.get_columns("posts")}
     assert columns["likes"]["nullable"]
     assert {"source_sha256", "observed_at"} <= set(columns)
+    assert inspector.get_pk_constraint("ingested_files")["constrained_columns"] == [
+        "sha256",
+        "source_path",
+    ]
+    with engine.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT post_id, likes FROM posts").all()
+    assert [tuple(r) for r in kept] == [("1", 4)]
+    assert "current_influence_scores" in inspector.get_view_names()

@@ -185,6 +185,10 @@ ACCOUNTS = Frame(
 
 FILE_STATUSES: tuple[str, ...] = ("loaded", "quarantined", "ignored")
 
+READERS_VERSION = 2
+"""Bump when a parser changes what it makes of a format: files read by an older
+version are read again, so a fix reaches the files already ingested."""
+
 INGESTED_FILES = Frame(
     name="ingested_files",
     grain="one row per file read, by content and path: the ledger of the raw zone",
@@ -215,6 +219,13 @@ INGESTED_FILES = Frame(
             allowed=FILE_STATUSES,
         ),
         _text("detail", "why it was quarantined or ignored"),
+        Field(
+            "readers_version",
+            "Int64",
+            Integer(),
+            True,
+            "version of virage's readers that last read it; a newer one reads it again",
+        ),
     ),
 )
 

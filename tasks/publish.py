@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from virage.schemas.fields import ACCOUNTS, INGESTED_FILES, POSTS, QUARANTINE
+from virage.schemas.fields import ACCOUNTS, INGESTED_FILES, POSTS, QUARANTINE, READERS_VERSION
 from virage.schemas.warehouse import (
     accounts,
     influence_scores,
@@ -101,30 +101,36 @@ def _key_columns(*names: str) -> list[Column]:
     return [Column(n, Text(), primary_key=True) for n in names]
 
 
-def _upsert(conn: Connection, table: Table, frame: pd.DataFrame, *, replace: bool) -> int:
-    """Insert the rows of `frame` into `table` by its primary key and return how many
-    rows were inserted or changed. With `replace`, a stored row is overwritten unless
-    it was observed later than the new one (an older export arriving late does not
-    roll metrics back); without, stored rows stay."""
+def _upsert(
+    conn: Connection,
+    table: Table,
+    frame: pd.DataFrame,
+    *,
+    newer_only: bool = True,
+    keep: tuple[str, ...] = (),
+) -> int:
+    """Insert the rows of `frame` into `table` by its primary key, overwriting stored
+    rows except their `keep` columns, and return how many rows were inserted or
+    changed. With `newer_only`, a stored row observed later than the new one stays
+    (an older export arriving late does not roll metrics back)."""
     quote = conn.dialect.identifier_preparer.quote
     columns = [c._copy() for c in table.columns]
     key = [c.name for c in table.primary_key.columns]
     with _temporary(conn, f"{table.name}_stage", columns, frame) as stage:
         names = ", ".join(quote(c.name) for c in table.columns)
         keys = ", ".join(quote(k) for k in key)
-        if replace:
-            updates = ", ".join(
-                f"{quote(c.name)} = excluded.{quote(c.name)}"
-                for c in table.columns
-                if c.name not in key
-            )
+        updates = ", ".join(
+            f"{quote(c.name)} = excluded.{quote(c.name)}"
+            for c in table.columns
+            if c.name not in key and c.name not in keep
+        )
+        action = f"DO UPDATE SET {updates}"
+        if newer_only:
             target, observed = quote(table.name), quote("observed_at")
-            action = (
-                f"DO UPDATE SET {updates} WHERE {target}.{observed} IS NULL "
-                f"OR excluded.{observed} IS NULL OR {target}.{observed} <= excluded.{observed}"
+            action += (
+                f" WHERE {target}.{observed} IS NULL OR excluded.{observed} IS NULL "
+                f"OR {target}.{observed} <= excluded.{observed}"
             )
-        else:
-            action = "DO NOTHING"
         # "WHERE true" lets SQLite tell the ON CONFLICT clause from a join condition.
         written = conn.exec_driver_sql(
             f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} FROM {stage.name} "
@@ -186,12 +192,23 @@ def publish_night(
         raise ValueError(f"scores to publish for {as_of} carry other days")
     stamped = night.quarantined.assign(run_id=run_id, quarantined_at=pd.Timestamp(now_utc()))
     stamped = stamped[QUARANTINE.columns].astype(QUARANTINE.dtypes)
-    ledger = night.ledger.assign(first_seen_run_id=run_id, first_seen_at=pd.Timestamp(now_utc()))
+    ledger = night.ledger.assign(
+        first_seen_run_id=run_id,
+        first_seen_at=pd.Timestamp(now_utc()),
+        readers_version=READERS_VERSION,
+    )
     ledger = ledger[INGESTED_FILES.columns].astype(INGESTED_FILES.dtypes)
     with engine.begin() as conn:
-        written = _upsert(conn, posts, night.posts, replace=True)
-        snapshots = _upsert(conn, accounts, night.accounts[ACCOUNTS.columns], replace=True)
-        _upsert(conn, ingested_files, ledger, replace=False)
+        written = _upsert(conn, posts, night.posts)
+        snapshots = _upsert(conn, accounts, night.accounts[ACCOUNTS.columns])
+        # A file read again keeps when it was first seen; its status is tonight's.
+        _upsert(
+            conn,
+            ingested_files,
+            ledger,
+            newer_only=False,
+            keep=("first_seen_run_id", "first_seen_at"),
+        )
         conn.execute(delete(influence_scores).where(influence_scores.c.as_of_date == as_of))
         published = bulk_insert(conn, influence_scores, scores.assign(run_id=run_id))
         kept_people = pd.DataFrame({"person_id": pd.Series(kept_ids, dtype="str")})
@@ -226,10 +243,11 @@ def publish_night(
     return counts
 
 
-def ingested(engine: Engine) -> pd.DataFrame:
-    """(sha256, source_path) of every file already in the ledger."""
+def read_ledger(engine: Engine) -> pd.DataFrame:
+    """Every file in the ledger: sha256, source_path, status and readers_version."""
+    c = ingested_files.c
     with engine.connect() as conn:
-        return pd.read_sql(select(ingested_files.c.sha256, ingested_files.c.source_path), conn)
+        return pd.read_sql(select(c.sha256, c.source_path, c.status, c.readers_version), conn)
 
 
 def last_completed_summary(engine: Engine) -> dict:

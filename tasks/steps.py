@@ -18,7 +18,17 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy.exc import OperationalError
 
 from virage.schemas.fields import ACCOUNTS, POSTS
-from virage.tasks import fetch, ingest, landing, people, publish, scoring, summary, validate
+from virage.tasks import (
+    fetch,
+    ingest,
+    landing,
+    ledger,
+    people,
+    publish,
+    scoring,
+    summary,
+    validate,
+)
 from virage.warehouse import make_engine, open_warehouse
 
 
@@ -107,10 +117,10 @@ class Selected:
 def select_new_files(
     url: str, files: pd.DataFrame, roster: landing.Roster, reingest: bool
 ) -> Selected:
-    """Files already in the ledger (same content at the same path) are not parsed
-    again: their rows are in the warehouse. All are read again on request, or when
-    the scored accounts changed since the last completed run (a newcomer's older
-    exports then count)."""
+    """Files settled in the ledger (same content at the same path, loaded or ignored
+    by the current readers) are not parsed again: their rows are in the warehouse.
+    All are read again on request, or when the scored accounts changed since the
+    last completed run (a newcomer's older exports then count)."""
     engine = make_engine(url)
     digest = people.scored_accounts_digest(roster.handles)
     previous = publish.last_completed_summary(engine).get("scored_accounts_digest")
@@ -119,10 +129,7 @@ def select_new_files(
         reason = "requested"
     elif previous is not None and previous != digest:
         reason = "the roster's scored accounts changed"
-    ledger = pd.DataFrame(columns=["sha256", "source_path"]) if reason else publish.ingested(engine)
-    read_before = pd.MultiIndex.from_frame(ledger.astype("str"))
-    seen = pd.MultiIndex.from_frame(files[["sha256", "source_file"]]).isin(read_before)
-    todo = files[~seen | (files["sha256"] == "")]
+    todo = ledger.select_unread(files, publish.read_ledger(engine), read_all=reason is not None)
     selected = Selected(todo.reset_index(drop=True), len(files) - len(todo), reason)
     get_run_logger().info(
         "%d file(s) to read, %d already ingested%s",

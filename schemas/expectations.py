@@ -13,7 +13,9 @@ written here by hand, except the two things no frame declares: the campaigns fra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Date, Integer, Text
@@ -46,6 +48,13 @@ def expectations_for(frame: Frame, columns: list[str] | None = None) -> list[dic
                 {
                     "type": "expect_column_values_to_be_in_set",
                     "kwargs": {"column": f.name, "value_set": list(f.allowed)},
+                }
+            )
+        if f.max_chars:
+            suite.append(
+                {
+                    "type": "expect_column_value_lengths_to_be_between",
+                    "kwargs": {"column": f.name, "max_value": f.max_chars},
                 }
             )
         if f.min_value is not None or f.max_value is not None:
@@ -190,17 +199,17 @@ def scores_expectations(columns: list[str] | None = None) -> list[dict]:
     consistent within each day, campaign and role."""
     present = set(columns) if columns is not None else set(SCORES.columns)
     bounded = [c for c in ("score", *COMPONENTS) if c in present]
-    suite = [
-        *expectations_for(SCORES, columns),
-        *key_is_unique(SCORES),
-        *(_between(c, 0, 100) for c in bounded),
-    ]
+    suite = [*expectations_for(SCORES, columns)]
+    if present.issuperset(SCORES.key):
+        suite += key_is_unique(SCORES)
+    suite += [_between(c, 0, 100) for c in bounded]
     if "sponsored_share" in present:
         suite.append(_between("sponsored_share", 0, 1))
     if "posts_considered" in present:
         suite.append(_between("posts_considered", 0))
     if "rank" in present:
         suite.append(_between("rank", 1))
+    if present.issuperset([*RANK_WITHIN, "rank", "score"]):
         suite.append(
             {
                 "type": "expect_column_values_to_be_in_set",
@@ -245,13 +254,17 @@ SUITES: dict[str, Callable[[], list[dict]]] = {
 }
 """The suites a pipeline run records, by name (the `suite` of validation_results)."""
 
-SUITE_FRAMES: dict[str, Frame] = {
-    "posts": POSTS,
-    "accounts": ACCOUNTS,
-    "roster": ROSTER,
-    "campaigns": CAMPAIGNS,
-    "scores": SCORES,
+SUITE_ROWS: dict[str, str] = {
+    "posts": f"every {POSTS.name} row parsed this run, quarantined ones included; "
+    "results per export file",
+    "accounts": f"every {ACCOUNTS.name} row (follower count) parsed this run, quarantined "
+    "ones included; results per export file",
+    "roster": f"every row of roster.csv as the {ROSTER.name} frame, rejected ones included",
+    "campaigns": f"{CAMPAIGNS.grain}; one result for campaigns.yaml",
+    "scores": f"the {SCORES.name} rows about to be published ({SCORES.grain}); one "
+    f"result, named {SCORES.name}",
 }
+"""What each suite's batch is, for a person reading docs/validation.md."""
 
 
 def columns_of(expectation: dict) -> list[str]:
@@ -262,6 +275,10 @@ def columns_of(expectation: dict) -> list[str]:
     if "column_A" in kwargs:
         return [kwargs["column_A"], kwargs["column_B"]]
     return list(kwargs.get("column_list", []))
+
+
+def _number(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def describe(expectation: dict) -> str:
@@ -276,12 +293,17 @@ def describe(expectation: dict) -> str:
     if kind == "expect_column_values_to_be_in_set":
         return f"{column} is one of " + ", ".join(str(v) for v in kwargs["value_set"])
     if kind == "expect_column_values_to_be_between":
-        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        low, high = (
+            _number(v) if v is not None else None
+            for v in (kwargs.get("min_value"), kwargs.get("max_value"))
+        )
         if low is not None and high is not None:
             return f"{column} is between {low} and {high}"
         return f"{column} is >= {low}" if low is not None else f"{column} is <= {high}"
+    if kind == "expect_column_value_lengths_to_be_between":
+        return f"{column} has at most {kwargs['max_value']:,} characters"
     if kind in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"):
-        return f"{column} is unique" + (" together" if "column_list" in kwargs else "")
+        return f"{column} are unique together" if "column_list" in kwargs else f"{column} is unique"
     return f"{kind} on {column}"
 
 
@@ -289,9 +311,28 @@ def render_suites() -> str:
     """The suites as Markdown: one section per suite, one line per expectation."""
     lines: list[str] = []
     for name, build in SUITES.items():
-        frame = SUITE_FRAMES[name]
         suite = build()
-        lines += [f"### {name} ({len(suite)} expectations)", "", f"Rows: {frame.grain}.", ""]
+        lines += [f"### {name} ({len(suite)} expectations)", "", f"Rows: {SUITE_ROWS[name]}.", ""]
         lines += [f"- {describe(e)} (`{e['type']}`)" for e in suite]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines).strip() + "\n"
+
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
+START, END = "<!-- suites:start -->", "<!-- suites:end -->"
+
+
+def with_suites(text: str) -> str:
+    """`text` with the part between START and END replaced by render_suites()."""
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    return pattern.sub(lambda _: f"{START}\n{render_suites()}{END}", text)
+
+
+def main(doc: Path = DOC) -> None:
+    """Rewrite the suite listing of docs/validation.md."""
+    doc.write_text(with_suites(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"{doc}: suites listed")
+
+
+if __name__ == "__main__":
+    main()

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from virage.schemas.expectations import CAMPAIGNS, DERIVED_COLUMNS, columns_of
+from virage.schemas.expectations import CAMPAIGNS, DERIVED_COLUMNS, SUITES, columns_of
 from virage.schemas.fields import VALIDATION_RESULTS
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,17 @@ SITE_NAME = "virage"
 
 # COMPLETE is the only format whose unexpected_index_list is not cut to
 # partial_unexpected_count (20) rows. The index query is a string that spells out
-# every index again, so it is turned off.
+# every index again, so it is turned off. No values are kept: the stored results and
+# their pages would otherwise quote up to 20 bad values per expectation, post texts
+# of people who never consented among them (the quarantine withholds those).
 _RESULT_FORMAT = {
     "result_format": "COMPLETE",
     "partial_unexpected_count": 20,
-    "exclude_unexpected_values": False,
+    "exclude_unexpected_values": True,
     "return_unexpected_index_query": False,
 }
-# Dropped from a result before it is stored for Data Docs: each lists every
-# unexpected row, and the page shows only the partial (first 20) lists.
+# Dropped from a result once counted, before it is stored for Data Docs: each lists
+# every unexpected row; the partial list (first 20 positions) stays.
 _FULL_LISTS = ("unexpected_index_list", "unexpected_list", "unexpected_index_query")
 
 
@@ -113,6 +115,10 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
     the Data Docs index listing this run (named `run_name`) and earlier ones.
 
     A batch with no rows (or no expectations) is not run and yields no result row."""
+    names = [b.suite for b in batches]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"one batch per suite: {', '.join(repeated)} given more than once")
     to_run = [b for b in batches if not b.frame.empty and b.expectations]
     if not to_run:
         return Record(empty_results(), [], None)
@@ -123,15 +129,17 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
     docs = Path(docs_dir).expanduser().resolve() if docs_dir is not None else None
     context = _context(gx, docs)
     source = context.data_sources.add_pandas("virage")
-    suites = {}
-    for b in batches:  # every suite, even one not run, so its Data Docs page stays
-        if b.suite not in suites and b.expectations:
-            suites[b.suite] = context.suites.add(_suite(gx, b.suite, b.expectations))
+    # Every suite, even one with no rows this run, so that its Data Docs page stays.
+    suites = {
+        b.suite: context.suites.add(_suite(gx, b.suite, b.expectations))
+        for b in batches
+        if b.expectations
+    }
     run_id = RunIdentifier(run_name=_safe_run_name(run_name), run_time=dt.datetime.now(dt.UTC))
 
     parts: list[pd.DataFrame] = []
     records: list[dict] = []
-    stored = []
+    validated = []
     for b in to_run:
         frame = _prepared(b)
         batch = (
@@ -143,8 +151,8 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
         files = _files(b)
         parts.append(_per_file(b.suite, files, result.results))
         records += [_summary_record(b.suite, r) for r in result.results]
-        if docs is not None:
-            stored.append(_store(context, result, b.suite, run_id))
+        _drop_full_lists(result)
+        validated.append((b.suite, result))
         log.info(
             "great expectations: %s, %d rows from %d file(s): %s",
             b.suite,
@@ -154,7 +162,13 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
         )
 
     results = pd.concat(parts, ignore_index=True)[RESULT_COLUMNS]
-    docs_index = _build_docs(context, docs, stored, list(suites)) if docs is not None else None
+    docs_index = None
+    if docs is not None:
+        try:
+            stored = [_store(context, result, suite, run_id) for suite, result in validated]
+            docs_index = _build_docs(context, docs, stored, list(suites))
+        except Exception:  # the record stands without its pages
+            log.warning("great expectations: Data Docs not built in %s", docs, exc_info=True)
     return Record(
         results.astype({c: VALIDATION_RESULTS.dtypes[c] for c in RESULT_COLUMNS}),
         records,
@@ -164,6 +178,11 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
 
 def _import_gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # GX logs at INFO while importing (docs decorators) and on every context (the
+    # data sources it loads): noise in a nightly log, unless someone asked for it.
+    gx_logger = logging.getLogger("great_expectations")
+    if gx_logger.level == logging.NOTSET:
+        gx_logger.setLevel(logging.WARNING)
     import great_expectations as gx  # slow import: only when recording
 
     # GX pins this module's logger at INFO; it announces temporary docs folders.
@@ -301,7 +320,7 @@ def _per_file(suite: str, files: pd.Series, results: list) -> pd.DataFrame:
             if not r.success:
                 whole_batch_failure[:] = True
                 failed += 1
-            error = (r.exception_info or {}).get("exception_message")
+            error = _error(r)
         else:
             positions = np.asarray(indices, dtype=np.int64)
             bad_row[positions] = True
@@ -330,6 +349,18 @@ def _per_file(suite: str, files: pd.Series, results: list) -> pd.DataFrame:
     )
 
 
+def _error(r) -> str | None:
+    """The message of the exception an expectation raised, if any. GX gives either one
+    {exception_message, ...} or one such dict per metric that failed."""
+    info = r.exception_info or {}
+    if info.get("exception_message"):
+        return str(info["exception_message"])
+    for value in info.values():
+        if isinstance(value, dict) and value.get("exception_message"):
+            return str(value["exception_message"])
+    return None
+
+
 def _column_label(config) -> str:
     return ", ".join(columns_of({"kwargs": config.kwargs}))
 
@@ -346,19 +377,25 @@ def _summary_record(suite: str, r) -> dict:
     }
 
 
+def _drop_full_lists(result) -> None:
+    """Keep only the partial (first 20) lists: the full ones have served."""
+    for r in result.results:
+        for key in _FULL_LISTS:
+            (r.result or {}).pop(key, None)
+
+
 def _store(context, result, suite: str, run_id):
-    """Name the result after the run and keep it, without its full row lists, in the
-    docs folder's results store; return its key."""
+    """Name the result after the run and keep it in the docs folder's results store;
+    return its key."""
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
 
-    for r in result.results:
-        for key in _FULL_LISTS:
-            (r.result or {}).pop(key, None)
     result.meta["run_id"] = run_id
     result.meta["validation_time"] = run_id.run_time
+    # Data Docs take a page's asset name from here (a fluent batch leaves it unset).
+    result.meta["batch_kwargs"] = {"data_asset_name": suite}
     key = ValidationResultIdentifier(
         expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite),
         run_id=run_id,
@@ -379,3 +416,41 @@ def _build_docs(context, docs: Path, stored: list, suites: list[str]) -> str | N
     context.build_data_docs(site_names=[SITE_NAME], resource_identifiers=resources)
     index = docs / "index.html"
     return str(index) if index.is_file() else None
+
+
+class ScoresRejected(Exception):
+    """The scores broke their suite: publishing them would mislead BI users."""
+
+
+def night_batches(
+    posts: pd.DataFrame,
+    accounts: pd.DataFrame,
+    roster: pd.DataFrame,
+    campaigns: Iterable[Any],
+    scores: pd.DataFrame,
+) -> list[SuiteBatch]:
+    """The five suites of a nightly run over its typed frames: every parsed post and
+    follower count (bad rows too), every roster row, the campaigns and the scores
+    about to be published."""
+    frames = {
+        "posts": (posts, "source_file", "exports"),
+        "accounts": (accounts, "source_file", "exports"),
+        "roster": (roster, "source_file", "roster.csv"),
+        "campaigns": (campaign_rows(campaigns), None, "campaigns.yaml"),
+        "scores": (scores, None, "influence_scores"),
+    }
+    return [
+        SuiteBatch(
+            name,
+            frame,
+            SUITES[name](list(frame.columns)) if name != "campaigns" else SUITES[name](),
+            column if column in frame.columns else None,
+            whole,
+        )
+        for name, (frame, column, whole) in frames.items()
+    ]
+
+
+def failed_expectations(record: Record, suite: str) -> list[dict]:
+    """The expectations of `suite` that some rows broke."""
+    return [e for e in record.expectations if e["suite"] == suite and not e["success"]]

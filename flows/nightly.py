@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from virage.tasks import steps
-from virage.tasks.landing import landing_dir, raw_zone
+from virage.tasks.landing import docs_folder, landing_dir, raw_zone
 from virage.tasks.publish import Night
 from virage.tasks.summary import summary_markdown
 from virage.tasks.validate import DEFAULT_MAX_BAD_ROW_SHARE
@@ -29,17 +29,20 @@ def nightly_scores(
     raw_dir: str | None = None,
     reingest: bool = False,
     max_bad_row_share: float = DEFAULT_MAX_BAD_ROW_SHARE,
+    docs_dir: str | None = None,
 ) -> dict:
     """Score every consenting person for every campaign on `as_of` (default:
     yesterday) from the landing folder, and publish to the warehouse. Files are
     archived in the raw zone (default <landing>/raw) and read once; `reingest` reads
     every file again. A file whose share of bad rows exceeds `max_bad_row_share` is
-    quarantined whole."""
+    quarantined whole. Great Expectations Data Docs go to `docs_dir` (default
+    <landing>/data-docs); scores that break their suite are not published."""
     as_of = as_of or yesterday()
     url = resolve_url(warehouse_url)
     run_id = str(flow_run.id or uuid.uuid4())
     found = steps.check_landing(landing_dir(landing))
     raw = raw_zone(found.root, raw_dir)
+    docs = docs_folder(found.root, docs_dir)
     steps.prepare_warehouse(url)
     steps.start_run(url, run_id, as_of)
     try:
@@ -52,9 +55,15 @@ def nightly_scores(
         people = steps.attribute(checked, found.roster)
         stored = steps.read_stored(url, as_of)
         scores = steps.score(people, stored, found.roster, found.campaigns, as_of)
-        told = steps.summarise(files, selected, parsed, checked, people, found, fetched)
+        record = steps.record_checks(checked, found, scores, docs, run_id)
+        told = steps.summarise(files, selected, parsed, checked, people, found, fetched, record)
         night = Night(
-            people.posts.frame, people.accounts.frame, scores, told.quarantined, told.ledger
+            people.posts.frame,
+            people.accounts.frame,
+            scores,
+            told.quarantined,
+            told.ledger,
+            record.results,
         )
         written = steps.publish_night(url, run_id, as_of, night, found.roster, told.counts)
     except BaseException as exc:  # interrupted or cancelled runs are recorded too

@@ -28,6 +28,7 @@ ROSTER_FILE = "roster.csv"
 CAMPAIGNS_FILE = "campaigns.yaml"
 EXPORTS_DIR = "exports"
 RAW_DIR = "raw"
+DOCS_DIR = "data-docs"
 
 MIX_WEIGHTS = ("reach", "resonance", "activity", "audience_quality", "advocacy")
 FACTOR_WEIGHTS = ("relevance", "credibility")
@@ -99,6 +100,8 @@ class Roster:
     """People whose stored posts and scores stay: everyone the roster names, except
     anyone with consent false on any row. A row rejected for a typo keeps its
     person's history; the quarantine says what to fix."""
+    typed: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
+    """Every roster row typed, rejected ones too: what Great Expectations records."""
 
 
 @dataclass
@@ -124,12 +127,20 @@ def landing_dir(landing: str | None = None) -> str:
 def raw_zone(root: Path, raw_dir: str | None = None) -> str:
     """Where files are archived before they are read: the folder given, else
     VIRAGE_RAW_DIR, else <landing>/raw."""
-    raw = Path(raw_dir or os.environ.get("VIRAGE_RAW_DIR") or root / RAW_DIR).expanduser()
-    if raw.resolve().is_relative_to((root / EXPORTS_DIR).resolve()):
-        raise ConfigError(
-            f"raw zone {raw} is inside {root / EXPORTS_DIR}: its copies would be read"
-        )
-    return str(raw)
+    return _output_folder(root, raw_dir, "VIRAGE_RAW_DIR", RAW_DIR, "raw zone")
+
+
+def docs_folder(root: Path, docs_dir: str | None = None) -> str:
+    """Where Great Expectations Data Docs are built: the folder given, else
+    VIRAGE_DOCS_DIR, else <landing>/data-docs."""
+    return _output_folder(root, docs_dir, "VIRAGE_DOCS_DIR", DOCS_DIR, "Data Docs folder")
+
+
+def _output_folder(root: Path, given: str | None, variable: str, default: str, what: str) -> str:
+    folder = Path(given or os.environ.get(variable) or root / default).expanduser()
+    if folder.resolve().is_relative_to((root / EXPORTS_DIR).resolve()):
+        raise ConfigError(f"{what} {folder} is inside {root / EXPORTS_DIR}: it would be read")
+    return str(folder)
 
 
 def load_landing(root: str | Path) -> Landing:
@@ -279,6 +290,7 @@ def read_roster(path: Path) -> Roster:
         rejected_rows.sort_values("row_number", kind="stable").reset_index(drop=True),
         extra,
         _kept_ids(person_ids, raw["consent"]),
+        checked.typed,
     )
 
 

@@ -31,7 +31,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from virage.schemas.fields import ACCOUNTS, INGESTED_FILES, POSTS, QUARANTINE, READERS_VERSION
+from virage.schemas.fields import (
+    ACCOUNTS,
+    INGESTED_FILES,
+    POSTS,
+    QUARANTINE,
+    READERS_VERSION,
+    VALIDATION_RESULTS,
+)
 from virage.schemas.warehouse import (
     accounts,
     influence_scores,
@@ -39,6 +46,7 @@ from virage.schemas.warehouse import (
     pipeline_runs,
     posts,
     quarantine,
+    validation_results,
 )
 from virage.warehouse import bulk_insert
 
@@ -55,6 +63,8 @@ class Night:
     quarantined: pd.DataFrame
     ledger: pd.DataFrame
     """Files read this night (ingest.LEDGER_COLUMNS), recorded when first seen."""
+    validation: pd.DataFrame | None = None
+    """Great Expectations' results per suite and file (gx_record.RESULT_COLUMNS)."""
 
 
 def now_utc() -> dt.datetime:
@@ -216,6 +226,13 @@ def publish_night(
             private_accounts = pd.DataFrame({"platform": [], "handle": []}, dtype="str")
         purged = _purge(conn, kept_people, private_accounts)
         bulk_insert(conn, quarantine, stamped)
+        if night.validation is not None and not night.validation.empty:
+            results = night.validation.assign(run_id=run_id, validated_at=pd.Timestamp(now_utc()))
+            bulk_insert(
+                conn,
+                validation_results,
+                results[VALIDATION_RESULTS.columns].astype(VALIDATION_RESULTS.dtypes),
+            )
         counts = {
             "posts_written": written,
             "snapshots_written": snapshots,

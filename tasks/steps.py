@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks import (
     fetch,
+    gx_record,
     ingest,
     landing,
     ledger,
@@ -153,7 +154,7 @@ def parse(files: pd.DataFrame) -> ingest.Parsed:
 def check_rows(
     parsed: ingest.Parsed, as_of: dt.date, max_bad_share: float
 ) -> validate.CheckedExports:
-    checked = validate.check_exports(parsed.frames, as_of, max_bad_share)
+    checked = validate.check_exports(parsed.frames, as_of, max_bad_share, record=False)
     get_run_logger().info(
         "posts: %d valid, %d quarantined; accounts: %d valid, %d quarantined; "
         "%d file(s) held back for too many bad rows",
@@ -227,6 +228,42 @@ def record_failure(url: str, run_id: str, error: str) -> None:
     publish.fail_run(make_engine(url), run_id, error)
 
 
+@task(name="record-checks", cache_policy=NO_CACHE)
+def record_checks(
+    checked: validate.CheckedExports,
+    found: landing.Landing,
+    scores: pd.DataFrame,
+    docs_dir: str,
+    run_id: str,
+) -> gx_record.Record:
+    """Great Expectations' record of the night, and the audit before publishing:
+    scores that break their suite stop the run with the published tables intact."""
+    batches = gx_record.night_batches(
+        checked.posts.typed,
+        checked.accounts.typed,
+        found.roster.typed,
+        found.campaigns,
+        scores,
+    )
+    record = gx_record.record_checks(batches, Path(docs_dir), run_id)
+    logger = get_run_logger()
+    logger.info(
+        "%d expectation(s) checked, %d with unexpected rows; Data Docs: %s",
+        len(record.expectations),
+        sum(not e["success"] for e in record.expectations),
+        record.docs_index,
+    )
+    broken = gx_record.failed_expectations(record, "scores")
+    if broken:
+        raise gx_record.ScoresRejected(
+            "the scores break their suite, nothing was published: "
+            + "; ".join(
+                f"{e['expectation']}({e['column']}): {e['unexpected_count']}" for e in broken
+            )
+        )
+    return record
+
+
 @dataclass
 class Summary:
     counts: dict
@@ -245,6 +282,7 @@ def summarise(
     found: People,
     found_landing: landing.Landing,
     fetched: list[dict],
+    record: gx_record.Record,
 ) -> Summary:
     roster = found_landing.roster
     ledger = ingest.hold_back(parsed.ledger, checked.held_files)
@@ -269,6 +307,7 @@ def summarise(
         superseded=found.posts.superseded + found.accounts.superseded,
         people_scored=len(roster.people),
         campaigns=[c.id for c in found_landing.campaigns],
-        expectations=checked.posts.expectations + checked.accounts.expectations,
+        expectations=record.expectations,
+        data_docs=record.docs_index,
     )
     return Summary(counts, quarantined, ledger)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from virage.tasks.people import SKIP_REASONS
@@ -34,6 +36,7 @@ def build_summary(
     people_scored: int,
     campaigns: list[str],
     expectations: list[dict],
+    data_docs: str | None = None,
 ) -> dict:
     """The run's counts as plain JSON-ready values."""
     whole_files = quarantined["row_number"].isna()
@@ -62,6 +65,7 @@ def build_summary(
         "campaigns": campaigns,
         "expectations_failed": [e for e in expectations if not e["success"]],
         "expectations_run": len(expectations),
+        "data_docs": data_docs,
     }
 
 
@@ -105,6 +109,8 @@ def summary_lines(summary: dict) -> list[str]:
         f"{e['unexpected_count']} of {e['element_count']}"
         for e in summary["expectations_failed"]
     ]
+    if summary.get("data_docs"):
+        lines.append(f"Data Docs: {summary['data_docs']}")
     lines.append(
         f"scored: {summary['people_scored']} people x {len(summary['campaigns'])} "
         f"campaign(s) ({', '.join(summary['campaigns'])})"
@@ -122,4 +128,8 @@ def summary_lines(summary: dict) -> list[str]:
 
 def summary_markdown(summary: dict) -> str:
     head = f"# virage nightly run {summary.get('run_id', '')}\n\nas of {summary.get('as_of')}\n\n"
-    return head + "\n".join(f"- {line.strip()}" for line in summary_lines(summary)) + "\n"
+    body = "\n".join(f"- {line.strip()}" for line in summary_lines(summary)) + "\n"
+    docs = summary.get("data_docs")
+    if docs:  # a link a person can click in the Prefect UI
+        body += f"\n[Great Expectations Data Docs]({Path(docs).as_uri()})\n"
+    return head + body

@@ -34,6 +34,9 @@ class Checked:
     clean: pd.DataFrame
     rejected: pd.DataFrame
     expectations: list[dict] = field(default_factory=list)
+    typed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Every row typed, the bad ones too (the frame's fields and source_file): what
+    Great Expectations records."""
 
 
 def normalise_handle(handles: pd.Series) -> pd.Series:
@@ -179,6 +182,7 @@ def canonicalise(
         typed.loc[~rejected_mask].reset_index(drop=True),
         rejected.reset_index(drop=True),
         expectations,
+        typed[[n for n in dict.fromkeys([*(f.name for f in fields), "source_file"]) if n in typed]],
     )
 
 
@@ -212,7 +216,7 @@ def hold_back_files(
         columns=["source_file", "rule", "detail"],
     )
     kept = checked.clean[~checked.clean["source_file"].isin(held.index)].reset_index(drop=True)
-    return Checked(kept, checked.rejected, checked.expectations), records
+    return Checked(kept, checked.rejected, checked.expectations, checked.typed), records
 
 
 @dataclass

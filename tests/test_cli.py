@@ -79,7 +79,7 @@ def test_raw_zone_inside_exports(world, tmp_path):
         "run", "--landing", str(world), "--raw", str(world / "exports" / "raw"),
         "--warehouse", f"sqlite:///{tmp_path}/w.db",
     )  # fmt: skip
-    assert_one_clear_line(result, "its copies would be read")
+    assert_one_clear_line(result, "is inside")
 
 
 @pytest.mark.parametrize(

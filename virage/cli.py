@@ -81,16 +81,31 @@ def run(
     reingest: Annotated[
         bool, typer.Option(help="Read every file again, even those already ingested")
     ] = False,
+    docs: Annotated[
+        Path | None,
+        typer.Option(
+            "--docs",
+            envvar="VIRAGE_DOCS_DIR",
+            help="Folder of the Great Expectations Data Docs [default: <landing>/data-docs]",
+        ),
+    ] = None,
+    max_bad_rows: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Share of bad rows above which a whole file is quarantined"
+        ),
+    ] = 0.5,
 ) -> None:
     """Run the nightly flow once, in this process."""
     for name, value in _QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    from virage.tasks.landing import landing_dir, load_landing, raw_zone
+    from virage.tasks.landing import docs_folder, landing_dir, load_landing, raw_zone
     from virage.warehouse import open_warehouse
 
     try:  # fail fast, before Prefect starts, on anything that makes the run pointless
         found = load_landing(landing_dir(landing))
         raw_zone(found.root, str(raw) if raw else None)
+        docs_folder(found.root, str(docs) if docs else None)
         open_warehouse(warehouse)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
@@ -105,6 +120,8 @@ def run(
             as_of=as_of.date() if as_of else None,
             raw_dir=str(raw) if raw else None,
             reingest=reingest,
+            max_bad_row_share=max_bad_rows,
+            docs_dir=str(docs) if docs else None,
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None

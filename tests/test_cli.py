@@ -197,3 +197,56 @@ def test_validate_says_what_would_be_quarantined_and_loads_nothing(world, tmp_pa
     good = virage("validate", str(world / "exports"), "--as-of", AS_OF.isoformat())
     assert good.returncode == 0, good.stdout
     assert "0 row(s) would be quarantined" in good.stdout
+
+
+def test_a_run_over_every_kind_of_broken_input_loads_the_good_and_explains_the_bad(
+    prefect_api_url, world, tmp_path
+):
+    from tests.test_quarantine_corpus import FILE_KINDS
+
+    corpus = world / "exports"
+    for kind, (name, content, _) in FILE_KINDS.items():
+        path = corpus / "broken" / kind / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    header = "platform,handle,post_id,posted_at,text,url,impressions,likes,comments,shares,clicks"
+    good = "instagram,micro,{id},2026-11-19T10:00:00Z,bonjour,,,3,1,0,"
+    bad_rows = {
+        "missing_key": "instagram,micro,,2026-11-19T10:00:00Z,hi,,,1,0,0,",
+        "negative": "instagram,micro,bad-neg,2026-11-19T10:00:00Z,hi,,,-5,0,0,",
+        "not_integer": "instagram,micro,bad-frac,2026-11-19T10:00:00Z,hi,,,2.5,0,0,",
+        "future": "instagram,micro,bad-future,2099-01-01T10:00:00Z,hi,,,1,0,0,",
+        "platform": "myspace,micro,bad-platform,2026-11-19T10:00:00Z,hi,,,1,0,0,",
+        "too_long": "instagram,micro,bad-long,2026-11-19T10:00:00Z," + "x" * 200_000 + ",,,1,0,0,",
+    }
+    for kind, row in bad_rows.items():
+        lines = [header, good.format(id=f"{kind}-1"), row, good.format(id=f"{kind}-3")]
+        (corpus / "broken" / f"{kind}.posts.csv").write_text("\n".join(lines) + "\n")
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    env = {"PREFECT_API_URL": prefect_api_url}
+    run = virage(
+        "run", "--landing", str(world), "--warehouse", url, "--as-of", AS_OF.isoformat(), env=env
+    )
+    assert run.returncode == 0, run.stderr
+
+    engine = open_warehouse(url)
+    with engine.connect() as conn:
+        ids = {r[0] for r in conn.exec_driver_sql("SELECT post_id FROM posts").all()}
+        found = conn.exec_driver_sql(
+            "SELECT source_file, row_number, rule, detail FROM quarantine"
+        ).all()
+    goods = {f"{kind}-{n}" for kind in bad_rows for n in (1, 3)}
+    assert goods <= ids
+    assert not {i for i in ids if i.startswith("bad-")}
+    whole = {source for source, row, _, _ in found if row is None}
+    assert {f"exports/broken/{k}/{name}" for k, (name, _, _) in FILE_KINDS.items()} <= whole
+    rows = {(source, row): rule for source, row, rule, _ in found if row is not None}
+    for kind in bad_rows:
+        assert rows[(f"exports/broken/{kind}.posts.csv", 2)], kind
+    assert all(detail and len(detail) > 20 for *_, detail in found)
+
+    docs = virage("docs", "--warehouse", url)
+    assert docs.returncode == 0, docs.stderr
+    index = Path(docs.stdout.strip())
+    assert index.name == "index.html" and index.is_file()
+    assert index.is_relative_to(world / "data-docs")

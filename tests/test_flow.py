@@ -134,14 +134,19 @@ def test_a_newer_export_updates_metrics_and_withdrawn_consent_purges(
     assert "paid" not in set(query(url, "SELECT person_id FROM posts")["person_id"])
 
 
-def test_native_exports_are_quarantined_not_fatal(prefect_api_url, tmp_path, world):
+def test_native_exports_that_name_no_account_are_quarantined_not_fatal(
+    prefect_api_url, tmp_path, world
+):
     if not SHARED_SAMPLES.is_dir():
         skip_or_fail(f"real export samples not found at {SHARED_SAMPLES}")
     shutil.copytree(SHARED_SAMPLES, world / "exports" / "native")
     url = f"sqlite:///{tmp_path / 'w.db'}"
     summary = nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
     native = sorted(p for p in SHARED_SAMPLES.rglob("*") if p.is_file())
+    # exports/native/<platform>/<file>: no handle folder, and these exports do not
+    # name their account.
     assert summary["files_quarantined"] == len(native) > 0
+    assert summary["quarantined_by_rule"]["unknown_owner"] == len(native)
     assert summary["people_scored"] == sum(p["consent"] for p in PERSONAS)
 
 

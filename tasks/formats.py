@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -207,13 +208,35 @@ def _owner_handle(origin: Origin, platform: str, own: str | None = None) -> str:
     )
 
 
+# A \uD800-\uDFFF escape outside a high-low pair: text cut between the two halves of an
+# emoji. Escaped backslashes are matched too, so that `\\ud800` (a backslash, then the
+# letters) is left alone.
+_LONE_SURROGATE = re.compile(
+    r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+    r"|\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _replace_lone_surrogate(found: re.Match[str]) -> str:
+    escape = found[0]
+    return escape if escape == "\\\\" or len(escape) == 12 else "\\ufffd"
+
+
 def _load_json(text: str, parse_int: Callable[[str], object] | None = None) -> object:
+    """The JSON document; a lone surrogate escape becomes U+FFFD, as a decoder replaces
+    bad bytes: Python would keep it, and Arrow-backed text cannot hold it."""
     try:
-        return json.loads(text, parse_int=parse_int)
+        return json.loads(_LONE_SURROGATE.sub(_replace_lone_surrogate, text), parse_int=parse_int)
     except json.JSONDecodeError as exc:
         raise FileRejected(
             "unreadable_json", f"not valid JSON ({exc.msg} at line {exc.lineno}); cut off?"
         ) from None
+
+
+def _as_record(value: object) -> dict:
+    """A record as json_normalize takes it: anything but an object becomes an empty
+    one, so that it still yields a row, which validation quarantines."""
+    return value if isinstance(value, dict) else {}
 
 
 def _dig(document: object, paths: list[tuple[str, ...]]) -> object | None:
@@ -245,8 +268,9 @@ def x_account_handle(text: str) -> str | None:
     records = _ytd_payload(text)
     for record in records if isinstance(records, list) else []:
         username = _dig(record, [("account", "username")])
-        if username:
-            return str(username)
+        # Only text names an account: a rewritten archive may hold a list or an object.
+        if isinstance(username, str) and username.strip():
+            return username
     return None
 
 
@@ -261,7 +285,9 @@ def parse_x_tweets(text: str, origin: Origin, own_handle: str | None = None) -> 
     if not isinstance(records, list):
         raise FileRejected("unreadable_js", "an X tweets file must hold a list of tweets")
     handle = _owner_handle(origin, "x", own_handle)
-    tweets = pd.json_normalize([r.get("tweet", r) if isinstance(r, dict) else {} for r in records])
+    tweets = pd.json_normalize(
+        [_as_record(r.get("tweet", r) if isinstance(r, dict) else r) for r in records]
+    )
     tweets = tweets.reindex(
         columns=[
             "id_str",
@@ -349,11 +375,24 @@ def parse_x_analytics(text: str, origin: Origin, own_handle: str | None = None) 
 def _read_csv(text: str) -> pd.DataFrame:
     """Every column as text, header names lower-cased and trimmed."""
     try:
-        raw = pd.read_csv(
-            io.StringIO(text), dtype="str", keep_default_na=False, na_filter=False, index_col=False
-        )
+        with warnings.catch_warnings():
+            # pandas drops the extra fields of a first row longer than the header with
+            # only a warning; as in the exchange reader, the file is rejected instead.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                io.StringIO(text),
+                dtype="str",
+                keep_default_na=False,
+                na_filter=False,
+                index_col=False,
+            )
     except pd.errors.EmptyDataError:
         raise FileRejected("empty_file", "the file is empty") from None
+    except pd.errors.ParserWarning:
+        raise FileRejected(
+            "unreadable_csv",
+            "the first row has more fields than the header; quote values that contain commas",
+        ) from None
     except (pd.errors.ParserError, csv.Error) as exc:
         raise FileRejected("unreadable_csv", f"cannot be read as CSV: {exc}") from None
     raw.columns = [str(c).strip().lower() for c in raw.columns]
@@ -457,9 +496,9 @@ def parse_instagram_posts(text: str, origin: Origin, own_handle: str | None = No
     if not isinstance(records, list):
         raise FileRejected("unreadable_json", "an Instagram posts file must hold a list of posts")
     handle = _owner_handle(origin, "instagram", own_handle)
-    posts = pd.json_normalize(
-        [r if isinstance(r, dict) else {} for r in records], max_level=0
-    ).reindex(index=pd.RangeIndex(len(records)), columns=["title", "creation_timestamp", "media"])
+    posts = pd.json_normalize([_as_record(r) for r in records], max_level=0).reindex(
+        index=pd.RangeIndex(len(records)), columns=["title", "creation_timestamp", "media"]
+    )
     # The post's first media carries the id, and the caption and time when the post
     # level has none (a single-photo post keeps them only there).
     first = posts["media"].map(_first_media).dropna()
@@ -471,7 +510,13 @@ def parse_instagram_posts(text: str, origin: Origin, own_handle: str | None = No
     )
     title = posts["title"].astype("str")
     caption = title.where(title.fillna("") != "", first_media["title"].astype("str"))
-    created = posts["creation_timestamp"].fillna(first_media["creation_timestamp"])
+    # As objects: either column may hold text or numbers, and pandas will not fill a
+    # text column with numbers.
+    created = (
+        posts["creation_timestamp"]
+        .astype("object")
+        .fillna(first_media["creation_timestamp"].astype("object"))
+    )
     seconds = pd.to_numeric(created, errors="coerce")
     # errors="coerce": a time past the year 2262 would otherwise raise, not quarantine.
     parsed = pd.to_datetime(seconds, unit="s", utc=True, errors="coerce")
@@ -534,14 +579,14 @@ def parse_tiktok(text: str, origin: Origin, own_handle: str | None = None) -> Ex
     if not isinstance(document, dict):
         raise FileRejected("unreadable_json", "a TikTok export must be a JSON object")
     profile = _dig(document, _TIKTOK_PROFILE) or {}
-    named = (
-        profile.get("userName") or profile.get("username") if isinstance(profile, dict) else None
-    )
+    names = [profile.get(k) for k in ("userName", "username")] if isinstance(profile, dict) else []
+    # Only text names an account: a rewritten export may hold true, a number or a list.
+    named = next((n for n in names if isinstance(n, str) and n.strip()), None)
     handle = _owner_handle(origin, "tiktok", named)
     videos = _dig(document, _TIKTOK_VIDEOS) or []
-    frame = pd.json_normalize(videos if isinstance(videos, list) else []).reindex(
-        columns=["Date", "Link", "Likes", "Title", "Desc", "ContentDisclosure"]
-    )
+    frame = pd.json_normalize(
+        [_as_record(v) for v in videos] if isinstance(videos, list) else []
+    ).reindex(columns=["Date", "Link", "Likes", "Title", "Desc", "ContentDisclosure"])
     link = frame["Link"].astype("str").fillna("")
     video_id = link.str.extract(r"/video/(\d+)", expand=False)
     parsed = pd.to_datetime(frame["Date"], format="%Y-%m-%d %H:%M:%S", errors="coerce", utc=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import lzma
 import os
 import re
 import shutil
@@ -373,8 +374,25 @@ def check_archive(members: list[zipfile.ZipInfo], max_entries: int, max_bytes: i
             )
 
 
-_ENTRY_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+_ENTRY_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,  # deflate
+    lzma.LZMAError,  # lzma; bzip2 raises OSError
+    EOFError,
+    OSError,
+    NotImplementedError,  # a compression method or zip feature zipfile does not read
+    UnicodeDecodeError,  # a local header's name flagged UTF-8 that is not
+)
 """What reading a damaged zip entry raises: the entry is rejected, the others go on."""
+
+_ARCHIVE_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    NotImplementedError,  # "zip file version 6.4": a damaged version field
+    UnicodeDecodeError,  # an entry name flagged UTF-8 that is not
+)
+"""What opening a damaged zip archive raises: the archive is rejected whole."""
 
 
 def _parse_zip(
@@ -387,10 +405,11 @@ def _parse_zip(
     extracted to disk. An entry that cannot be read is rejected on its own."""
     try:
         archive = zipfile.ZipFile(file.path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _ARCHIVE_ERRORS as exc:
         raise FileRejected("unreadable_zip", f"not a readable zip archive: {exc}") from None
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
+        # Not ZipInfo.is_dir(): it raises IndexError on an entry with an empty name.
+        members = [m for m in archive.infolist() if not m.filename.endswith("/")]
         check_archive(members, max_entries or MAX_ARCHIVE_ENTRIES, max_bytes or MAX_ARCHIVE_BYTES)
         found, damaged = [], []
         for member in members:

@@ -48,8 +48,8 @@ def nightly_scores(
     try:
         fetched = steps.fetch_sources(found)
         files = steps.discover(found)
-        steps.archive_raw(files, raw)
-        selected = steps.select_new_files(url, files, found.roster, reingest)
+        archived = steps.archive_raw(files, raw)
+        selected = steps.select_new_files(url, archived, found.roster, reingest)
         parsed = steps.parse(selected.files)
         checked = steps.check_rows(parsed, as_of, max_bad_row_share)
         people = steps.attribute(checked, found.roster)

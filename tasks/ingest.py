@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import lzma
 import os
 import re
-import shutil
 import stat
 import warnings
 import zipfile
@@ -24,8 +24,11 @@ import numpy as np
 import pandas as pd
 
 from virage.errors import FileRejected
-from virage.schemas.fields import ACCOUNTS, POSTS, Frame
+from virage.schemas.fields import ACCOUNTS, INGESTED_FILES, POSTS, Frame
 from virage.tasks import formats
+from virage.tasks.ledger import FOLLOWER_LISTS
+
+log = logging.getLogger(__name__)
 
 KINDS: dict[str, Frame] = {"posts": POSTS, "accounts": ACCOUNTS}
 """What an export feeds: raw rows for the canonical posts and accounts frames."""
@@ -60,10 +63,21 @@ def discover_exports(exports_dir: Path, relative_to: Path) -> pd.DataFrame:
 
 
 def describe_files(paths: list[Path], relative_to: Path) -> pd.DataFrame:
-    """The files frame (FILE_COLUMNS) of the given files, oldest first."""
-    rows = [
-        (str(path), path.relative_to(relative_to).as_posix(), *_fingerprint(path)) for path in paths
-    ]
+    """The files frame (FILE_COLUMNS) of the given files, oldest first. A link, or a
+    name that is not UTF-8, is listed to be rejected with its reason."""
+    rows = []
+    for path in paths:
+        relative = path.relative_to(relative_to).as_posix()
+        try:
+            relative.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            rows.append(("", shown, "bad_name", 0, 0.0, ""))
+            continue
+        if path.is_symlink():
+            rows.append((str(path), relative, "link", 0, 0.0, ""))
+            continue
+        rows.append((str(path), relative, *_fingerprint(path)))
     files = pd.DataFrame(rows, columns=FILE_COLUMNS)
     return files.sort_values(["mtime", "source_file"], kind="stable").reset_index(drop=True)
 
@@ -87,22 +101,32 @@ def raw_copy_path(raw_dir: Path, sha256: str) -> Path:
     return raw_dir / sha256[:2] / sha256
 
 
-def archive_raw(files: pd.DataFrame, raw_dir: Path) -> int:
+def archive_raw(files: pd.DataFrame, raw_dir: Path) -> pd.DataFrame:
     """Copy every readable file into the raw zone, content-addressed, before it is
-    parsed; return how many were new. A copy appears whole or not at all."""
-    copied = 0
-    for path, sha256 in files.loc[files["sha256"] != "", ["path", "sha256"]].itertuples(
-        index=False
-    ):
+    parsed, and return the files whose copy matches the digest taken at discovery: a
+    file rewritten in between is left for the next night (its copy would not match
+    its name). A copy appears whole or not at all."""
+    changed = []
+    readable = files[files["sha256"] != ""]
+    for path, sha256 in readable[["path", "sha256"]].itertuples(index=False):
         target = raw_copy_path(raw_dir, sha256)
         if target.exists():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{sha256}.{os.getpid()}.partial")
-        shutil.copyfile(path, partial)
+        with open(path, "rb") as source, open(partial, "wb") as copy:
+            digest = hashlib.sha256()
+            for block in iter(lambda: source.read(1 << 20), b""):
+                digest.update(block)
+                copy.write(block)
+        if digest.hexdigest() != sha256:
+            partial.unlink()
+            changed.append(path)
+            continue
         os.replace(partial, target)
-        copied += 1
-    return copied
+    if changed:
+        log.warning("%d file(s) changed while being read, left for the next night", len(changed))
+    return files[~files["path"].isin(changed)].reset_index(drop=True)
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
@@ -191,7 +215,12 @@ def read_exchange_csv(path: Path, frame: Frame) -> pd.DataFrame:
     return raw
 
 
-LEDGER_COLUMNS = ["sha256", "source_path", "size", "format", "status", "detail"]
+LEDGER_COLUMNS = [
+    c
+    for c in INGESTED_FILES.columns
+    if c not in ("first_seen_run_id", "first_seen_at", "readers_version")
+]
+"""What parsing records of each file; the publisher stamps the run and version."""
 
 
 @dataclass
@@ -262,6 +291,10 @@ def parse_exports(files: pd.DataFrame) -> Parsed:
         except FileRejected as exc:
             night.rejected.append((file.source_file, exc.rule, exc.detail))
             status, detail = "quarantined", exc.detail
+        except Exception as exc:  # a reader's bug must not stop the night
+            rule, detail = _reader_error(exc)
+            night.rejected.append((file.source_file, rule, detail))
+            status = "quarantined"
         if file.sha256:
             night.ledger.append(
                 (file.sha256, file.source_file, file.size, file.format or "unknown", status, detail)
@@ -290,8 +323,14 @@ def hold_back(ledger: pd.DataFrame, held_files: pd.DataFrame) -> pd.DataFrame:
 
 def _parse_file(file: _File, night: _Night) -> bool:
     """Parse one file into `night`; False when it carries nothing virage reads."""
+    if file.format == "link":
+        raise FileRejected(
+            "link", "a link: virage does not follow links in exports/; copy the file itself"
+        )
+    if file.format == "bad_name":
+        raise FileRejected("bad_file_name", "the file's name is not UTF-8: rename it")
     if not file.sha256:
-        raise FileRejected("unreadable_file", "cannot be read (a broken link, or no permission)")
+        raise FileRejected("unreadable_file", "cannot be read (no permission, or it vanished)")
     if file.format == "ignored":
         return False
     if file.format in EXCHANGE_FORMATS:
@@ -302,6 +341,8 @@ def _parse_file(file: _File, night: _Night) -> bool:
         return _parse_zip(file, night)
     if file.format in formats.PARSERS:
         own = _sibling_x_handle(file.path) if file.format.startswith("x_") else None
+        if file.size > MAX_FILE_BYTES:
+            raise _too_large(file.size)
         export = _parse_native(
             file.format, file.path.read_bytes(), file.origin(file.path.name), own
         )
@@ -438,12 +479,13 @@ def _parse_zip(
         for member, fmt in found:
             if fmt == "x_account":
                 with suppress(UnicodeDecodeError, FileRejected, *_ENTRY_ERRORS):
-                    x_handle = formats.x_account_handle(archive.read(member).decode("utf-8-sig"))
+                    data = _read_capped(archive, member)
+                    x_handle = formats.x_account_handle(data.decode("utf-8-sig"))
         for member, fmt in found:
             entry_file = f"{file.source_file}!{member.filename}"
             own = x_handle if fmt.startswith("x_") else None
             try:
-                data = archive.read(member)
+                data = _read_capped(archive, member)
                 export = _parse_native(fmt, data, file.origin(member.filename), own)
             except FileRejected as exc:
                 night.rejected.append((entry_file, exc.rule, exc.detail))
@@ -451,9 +493,47 @@ def _parse_zip(
             except _ENTRY_ERRORS as exc:
                 night.rejected.append(_damaged(file, member, exc))
                 continue
+            except Exception as exc:  # a reader's bug must not stop the night
+                night.rejected.append((entry_file, *_reader_error(exc)))
+                continue
             bundle = f"{file.source_file}!{PurePosixPath(member.filename).parent}"
             _add_export(night, export, entry_file, file, fmt, bundle)
     return True
+
+
+MAX_FILE_BYTES = 512 * 1024**2
+"""Largest platform export (or archive entry) parsed: parsing holds it in memory a
+few times over. X splits big archives into tweets-partN.js files well below this."""
+
+
+def _too_large(size: int) -> FileRejected:
+    return FileRejected(
+        "file_too_large",
+        f"{size:,} bytes; virage parses platform exports of at most {MAX_FILE_BYTES:,} "
+        "bytes (split the export)",
+    )
+
+
+def _read_capped(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """An entry's bytes, refusing more than MAX_FILE_BYTES whatever the entry claims
+    (a zip bomb may declare a small size)."""
+    if member.file_size > MAX_FILE_BYTES:
+        raise _too_large(member.file_size)
+    with archive.open(member) as entry:
+        data = entry.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(len(data))
+    return data
+
+
+def _reader_error(exc: Exception) -> tuple[str, str]:
+    """A file a reader failed on, by a fault of virage's: held back, and logged."""
+    log.error("reader failed", exc_info=exc)
+    return (
+        "reader_error",
+        f"virage could not read it ({type(exc).__name__}: {_last_line(exc)}); the file is "
+        "kept and read again next night: please report this",
+    )
 
 
 def _damaged(file: _File, member: zipfile.ZipInfo, exc: Exception) -> tuple[str, str, str]:
@@ -462,11 +542,6 @@ def _damaged(file: _File, member: zipfile.ZipInfo, exc: Exception) -> tuple[str,
         "unreadable_zip",
         f"this entry of the archive is damaged ({_last_line(exc)}); export it again",
     )
-
-
-FOLLOWER_LISTS = {"x_followers", "instagram_followers"}
-"""Formats whose follower count is a list's length: platforms split long lists over
-numbered parts, and the parts of one export add up."""
 
 
 def _sum_follower_parts(accounts: pd.DataFrame) -> pd.DataFrame:

@@ -99,10 +99,10 @@ def discover(found: landing.Landing) -> pd.DataFrame:
 
 
 @task(name="archive-raw", cache_policy=NO_CACHE, **_IO)
-def archive_raw(files: pd.DataFrame, raw_dir: str) -> int:
-    copied = ingest.archive_raw(files, Path(raw_dir))
-    get_run_logger().info("%d new file(s) copied into the raw zone %s", copied, raw_dir)
-    return copied
+def archive_raw(files: pd.DataFrame, raw_dir: str) -> pd.DataFrame:
+    kept = ingest.archive_raw(files, Path(raw_dir))
+    get_run_logger().info("%d file(s) archived in the raw zone %s", len(kept), raw_dir)
+    return kept
 
 
 @dataclass

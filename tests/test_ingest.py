@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from virage.errors import FileRejected
 from virage.schemas.fields import ACCOUNTS, POSTS
-from virage.tasks.ingest import discover_exports, parse_exports, read_exchange_csv
+from virage.tasks import ingest
+from virage.tasks.ingest import archive_raw, discover_exports, parse_exports, read_exchange_csv
 
 HEADER = ",".join(POSTS.exchange_header)
 
@@ -90,8 +95,46 @@ def test_a_file_that_cannot_be_opened_is_rejected(tmp_path):
     exports = tmp_path / "exports"
     exports.mkdir()
     (exports / "gone.posts.csv").symlink_to(tmp_path / "nowhere.csv")
-    parsed = parse_exports(discover_exports(exports, tmp_path))
-    assert parsed.rejected_files["rule"].tolist() == ["unreadable_file"]
+    secret = tmp_path / "secret.posts.csv"
+    secret.write_text(HEADER + "\n")
+    (exports / "secret.posts.csv").symlink_to(secret)
+    files = discover_exports(exports, tmp_path)
+    parsed = parse_exports(files)
+    assert parsed.rejected_files["rule"].tolist() == ["link", "link"]
+    # Links are not followed into the raw zone either.
+    kept = archive_raw(files, tmp_path / "raw")
+    assert len(kept) == 2
+    assert not (tmp_path / "raw").exists()
+
+
+def test_a_file_rewritten_while_being_read_waits_for_the_next_night(tmp_path):
+    exports = tmp_path / "exports"
+    path = write(exports / "a.posts.csv", HEADER + "\n")
+    write(exports / "b.posts.csv", HEADER + "\nx,a,1,2026-11-01T10:00:00Z,hi,,,1,0,0,\n")
+    files = discover_exports(exports, tmp_path)
+    path.write_text(HEADER + "\nx,a,2,2026-11-01T10:00:00Z,changed,,,1,0,0,\n")
+    kept = archive_raw(files, tmp_path / "raw")
+    assert kept["source_file"].tolist() == ["exports/b.posts.csv"]
+    [copy] = [p for p in (tmp_path / "raw").rglob("*") if p.is_file()]
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == copy.name
+
+
+def test_exports_over_the_size_cap_are_rejected_loose_or_zipped(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1_000)
+    exports = tmp_path / "exports" / "tiktok" / "ana"
+    big = json.dumps({"Post": {"Posts": {"VideoList": []}}, "pad": "x" * 2_000})
+    write(exports / "user_data_tiktok.json", big)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("user_data_tiktok.json", big)
+    write(exports / "export.zip", buffer.getvalue())
+    parsed = parse_exports(discover_exports(tmp_path / "exports", tmp_path))
+    rejected = parsed.rejected_files
+    rules = dict(zip(rejected["source_file"], rejected["rule"], strict=True))
+    assert rules == {
+        "exports/tiktok/ana/user_data_tiktok.json": "file_too_large",
+        "exports/tiktok/ana/export.zip!user_data_tiktok.json": "file_too_large",
+    }
 
 
 def test_discovery_orders_by_modification_time_and_flags_unknown_files(tmp_path):

@@ -288,6 +288,7 @@ def parse_x_tweets(text: str, origin: Origin, own_handle: str | None = None) -> 
     tweets = pd.json_normalize(
         [_as_record(r.get("tweet", r) if isinstance(r, dict) else r) for r in records]
     )
+    links = _short_links(tweets.get("entities.urls"))
     tweets = tweets.reindex(
         columns=[
             "id_str",
@@ -310,7 +311,9 @@ def parse_x_tweets(text: str, origin: Origin, own_handle: str | None = None) -> 
                 "handle": handle,
                 "post_id": post_id,
                 "posted_at": _utc_text(tweets["created_at"], parsed),
-                "text": tweets["full_text"].astype("str").fillna(tweets["text"].astype("str")),
+                "text": _expand_links(
+                    tweets["full_text"].astype("str").fillna(tweets["text"].astype("str")), links
+                ),
                 "url": f"https://x.com/{handle}/status/" + post_id,
                 "likes": tweets["favorite_count"],
                 "shares": tweets["retweet_count"],
@@ -321,6 +324,30 @@ def parse_x_tweets(text: str, origin: Origin, own_handle: str | None = None) -> 
         _no_accounts(),
         own_handle,
     )
+
+
+_SHORT_LINK = r"https?://t\.co/[A-Za-z0-9]+"
+
+
+def _short_links(entities: pd.Series | None) -> dict[str, str]:
+    """t.co link -> the link the author wrote, from the tweets' entities.urls: the
+    archive's text carries only the short form, and campaigns match brand domains."""
+    if entities is None:
+        return {}
+    pairs = entities.explode().dropna()
+    pairs = pairs[pairs.map(lambda p: isinstance(p, dict))]
+    if pairs.empty:
+        return {}
+    found = pd.json_normalize(pairs.tolist()).reindex(columns=["url", "expanded_url"])
+    found = found[found["url"].map(lambda u: isinstance(u, str))]
+    found = found[found["expanded_url"].map(lambda u: isinstance(u, str) and u != "")]
+    return dict(zip(found["url"], found["expanded_url"], strict=True))
+
+
+def _expand_links(texts: pd.Series, links: dict[str, str]) -> pd.Series:
+    if not links:
+        return texts
+    return texts.str.replace(_SHORT_LINK, lambda m: links.get(m.group(0), m.group(0)), regex=True)
 
 
 def parse_x_followers(text: str, origin: Origin, own_handle: str | None = None) -> Export:

@@ -979,3 +979,21 @@ def test_follower_list_parts_of_one_export_add_up(tmp_path):
     write(other / "followers_1.json", instagram_followers(4, wrapped=False), mtime=day)
     accounts = ingest(tmp_path).accounts.clean.set_index("handle")
     assert accounts["followers"].to_dict() == {"carol": 5, "dan": 4}
+
+
+def test_x_short_links_are_expanded_to_what_the_author_wrote(tmp_path):
+    linked = tweet("1", "Sat Dec 06 18:20:30 +0000 2025", "Try it https://t.co/AbC123 now")
+    linked["tweet"]["entities"] = {
+        "urls": [
+            {
+                "url": "https://t.co/AbC123",
+                "expanded_url": "https://lumen-mobilite.fr/velo",
+                "display_url": "lumen-mobilite.fr/velo",
+            }
+        ]
+    }
+    unknown = tweet("2", "Sat Dec 06 18:20:30 +0000 2025", "see https://t.co/Zz9 too")
+    write(tmp_path / "exports" / "x" / "ana" / "tweets.js", ytd("tweets", [linked, unknown]))
+    texts = ingest(tmp_path).posts.clean.set_index("post_id")["text"]
+    assert texts["1"] == "Try it https://lumen-mobilite.fr/velo now"
+    assert texts["2"] == "see https://t.co/Zz9 too"

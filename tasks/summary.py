@@ -86,14 +86,14 @@ def summary_lines(summary: dict) -> list[str]:
     lines += [
         f"files: {summary['files_seen']} seen, {summary['files_already_ingested']} already "
         f"ingested, {summary['files_loaded']} loaded, {summary['files_quarantined']} "
-        f"quarantined, {summary['files_ignored']} ignored"
+        f"quarantined whole (files or archive entries), {summary['files_ignored']} ignored"
         + (
             f" (all read again: {summary['reingest_reason']})" if summary["reingest_reason"] else ""
         ),
         f"rows: {summary['rows_read']} read, {summary['rows_quarantined']} quarantined, "
         f"{summary['rows_superseded']} superseded by a newer copy, "
         f"{summary['rows_skipped']} posts and {summary['snapshots_skipped']} follower "
-        "snapshots skipped for privacy",
+        "counts not stored (their accounts belong to nobody scored)",
     ]
     lines += [f"  quarantined ({rule}): {n}" for rule, n in summary["quarantined_by_rule"].items()]
     lines += [

@@ -21,7 +21,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 import numpy as np
@@ -399,29 +399,43 @@ def parse_x_analytics(text: str, origin: Origin, own_handle: str | None = None) 
 # --- LinkedIn ----------------------------------------------------------------------
 
 
-def _read_csv(text: str) -> pd.DataFrame:
-    """Every column as text, header names lower-cased and trimmed."""
+def strict_read_csv(source: Path | io.StringIO) -> pd.DataFrame:
+    """Every column of a CSV (a UTF-8 file, or text) as text, header names as
+    written. Raises FileRejected when it cannot be read as a whole, including a first
+    row longer than the header, whose extra fields pandas would drop with only a
+    warning; a file's decoding errors pass through to the caller."""
     try:
         with warnings.catch_warnings():
-            # pandas drops the extra fields of a first row longer than the header with
-            # only a warning; as in the exchange reader, the file is rejected instead.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            raw = pd.read_csv(
-                io.StringIO(text),
+            return pd.read_csv(
+                source,
+                encoding="utf-8-sig" if isinstance(source, Path) else None,
                 dtype="str",
                 keep_default_na=False,
                 na_filter=False,
                 index_col=False,
             )
     except pd.errors.EmptyDataError:
-        raise FileRejected("empty_file", "the file is empty") from None
+        raise FileRejected("empty_file", "the file is empty; expected a header and rows") from None
     except pd.errors.ParserWarning:
         raise FileRejected(
             "unreadable_csv",
             "the first row has more fields than the header; quote values that contain commas",
         ) from None
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise FileRejected("unreadable_csv", f"cannot be read as CSV: {exc}") from None
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        reason = (
+            f"line {found[2]} has {found[3]} fields but the header has {found[1]}; quote "
+            "values that contain commas"
+            if found
+            else (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+        )
+        raise FileRejected("unreadable_csv", f"cannot be read as CSV: {reason}") from None
+
+
+def _read_csv(text: str) -> pd.DataFrame:
+    """Every column as text, header names lower-cased and trimmed."""
+    raw = strict_read_csv(io.StringIO(text))
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     return raw
 

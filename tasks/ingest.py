@@ -13,7 +13,6 @@ import lzma
 import os
 import re
 import stat
-import warnings
 import zipfile
 import zlib
 from contextlib import suppress
@@ -138,37 +137,12 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             # pandas skips blank lines before the header too.
             header = next((row for row in csv.reader(handle) if any(c.strip() for c in row)), None)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            raw = pd.read_csv(
-                path,
-                encoding="utf-8-sig",
-                dtype="str",
-                keep_default_na=False,
-                na_filter=False,
-                index_col=False,
-            )
+        raw = formats.strict_read_csv(Path(path))
     except UnicodeDecodeError as exc:
         raise FileRejected(
             "not_utf8",
             f"not UTF-8 text ({exc.reason} at byte {exc.start}); re-export the file as UTF-8",
         ) from None
-    except pd.errors.EmptyDataError:
-        raise FileRejected("empty_file", "the file is empty; expected a header and rows") from None
-    except pd.errors.ParserWarning:
-        raise FileRejected(
-            "unreadable_csv",
-            "the first row has more fields than the header; quote values that contain commas",
-        ) from None
-    except pd.errors.ParserError as exc:
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        reason = (
-            f"line {found[2]} has {found[3]} fields but the header has {found[1]}; quote "
-            "values that contain commas"
-            if found
-            else _last_line(exc)
-        )
-        raise FileRejected("unreadable_csv", f"cannot be read as CSV: {reason}") from None
     except (OSError, csv.Error, ValueError) as exc:
         raise FileRejected("unreadable_file", f"cannot be read: {_last_line(exc)}") from None
     names = [h.strip().lower() for h in header or []]

@@ -204,7 +204,7 @@ INGESTED_FILES = Frame(
         Field("size", "Int64", BigInteger(), False, "bytes"),
         _text(
             "format",
-            "export format recognised, e.g. x_archive, linkedin_shares",
+            "format recognised, e.g. x_tweets, linkedin_shares, zip, exchange_posts",
             nullable=False,
             size=32,
         ),

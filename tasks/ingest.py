@@ -285,9 +285,24 @@ def parse_exports(files: pd.DataFrame) -> Parsed:
     )
 
 
-def hold_back(ledger: pd.DataFrame, held_files: pd.DataFrame) -> pd.DataFrame:
-    """The ledger with the files held back by validation marked quarantined."""
-    detail = held_files.set_index("source_file")["detail"]
+def hold_back(ledger: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """The ledger with every file that `records` (source_file, detail) hold back
+    marked quarantined, so that it is read again next night. An archive entry
+    (`archive.zip!entry`) holds its whole archive back."""
+    if records.empty:
+        return ledger
+    archive = records["source_file"].str.split("!", n=1).str[0]
+    entry = records["source_file"].str.contains("!", regex=False)
+    detail = (
+        records.assign(archive=archive)
+        .assign(
+            detail=records["detail"].where(
+                ~entry, records["source_file"] + ": " + records["detail"]
+            )
+        )
+        .groupby("archive", sort=False)["detail"]
+        .first()
+    )
     held = ledger["source_path"].isin(detail.index)
     return ledger.assign(
         status=ledger["status"].where(~held, "quarantined"),

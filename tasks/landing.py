@@ -209,9 +209,7 @@ def read_roster(path: Path) -> Roster:
     raw["display_name"] = raw["display_name"].where(
         raw["display_name"].str.strip() != "", raw["person_id"]
     )
-    # No GX record here: the roster is read before every run starts, to fail fast on
-    # configuration errors, and GX's import alone takes seconds.
-    checked = canonicalise(raw, ROSTER, record=False)
+    checked = canonicalise(raw, ROSTER)
     rows = checked.clean
 
     # A person_id on several rows is ambiguous (which consent holds?): none is used.

@@ -267,17 +267,21 @@ def read_ledger(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(select(c.sha256, c.source_path, c.status, c.readers_version), conn)
 
 
-def last_completed_summary(engine: Engine) -> dict:
-    """The JSON summary of the latest completed run, {} when there is none."""
+def completed_summaries(engine: Engine, limit: int = 1) -> list[dict]:
+    """The JSON summaries of the latest completed runs, newest first."""
     query = (
         select(pipeline_runs.c.summary)
         .where(pipeline_runs.c.status == "completed")
         .order_by(pipeline_runs.c.finished_at.desc())
-        .limit(1)
+        .limit(limit)
     )
     with engine.connect() as conn:
-        found = conn.execute(query).scalar()
-    return json.loads(found) if found else {}
+        return [json.loads(found) for found in conn.execute(query).scalars() if found]
+
+
+def last_completed_summary(engine: Engine) -> dict:
+    """The JSON summary of the latest completed run, {} when there is none."""
+    return next(iter(completed_summaries(engine)), {})
 
 
 def _read(conn: Connection, query, frame_dtypes: dict[str, str]) -> pd.DataFrame:

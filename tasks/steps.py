@@ -154,7 +154,7 @@ def parse(files: pd.DataFrame) -> ingest.Parsed:
 def check_rows(
     parsed: ingest.Parsed, as_of: dt.date, max_bad_share: float
 ) -> validate.CheckedExports:
-    checked = validate.check_exports(parsed.frames, as_of, max_bad_share, record=False)
+    checked = validate.check_exports(parsed.frames, as_of, max_bad_share)
     get_run_logger().info(
         "posts: %d valid, %d quarantined; accounts: %d valid, %d quarantined; "
         "%d file(s) held back for too many bad rows",
@@ -285,7 +285,8 @@ def summarise(
     record: gx_record.Record,
 ) -> Summary:
     roster = found_landing.roster
-    ledger = ingest.hold_back(parsed.ledger, checked.held_files)
+    held_back = pd.concat([parsed.rejected_files, checked.held_files], ignore_index=True)
+    ledger = ingest.hold_back(parsed.ledger, held_back)
     quarantined = summary.quarantine_records(
         pd.concat([parsed.rejected_files, checked.held_files], ignore_index=True),
         people.withhold_private(checked.posts.rejected, roster.handles),
@@ -302,6 +303,7 @@ def summarise(
         scored_accounts_digest=people.scored_accounts_digest(roster.handles),
         quarantined=quarantined,
         rows_read=sum(len(f) for f in parsed.frames.values()),
+        rows_held_back=checked.rows_held_back,
         skipped=found.posts.skipped,
         snapshots_skipped=sum(found.accounts.skipped.values()),
         superseded=found.posts.superseded + found.accounts.superseded,

@@ -30,6 +30,7 @@ def build_summary(
     scored_accounts_digest: str,
     quarantined: pd.DataFrame,
     rows_read: int,
+    rows_held_back: int,
     skipped: dict[str, int],
     snapshots_skipped: int,
     superseded: int,
@@ -54,6 +55,7 @@ def build_summary(
         "scored_accounts_digest": scored_accounts_digest,
         "rows_read": rows_read,
         "rows_quarantined": int((~whole_files).sum()),
+        "rows_held_back": rows_held_back,
         "quarantined_by_rule": {
             str(k): int(v) for k, v in quarantined["rule"].value_counts().sort_index().items()
         },
@@ -91,6 +93,7 @@ def summary_lines(summary: dict) -> list[str]:
             f" (all read again: {summary['reingest_reason']})" if summary["reingest_reason"] else ""
         ),
         f"rows: {summary['rows_read']} read, {summary['rows_quarantined']} quarantined, "
+        f"{summary['rows_held_back']} held back with their file, "
         f"{summary['rows_superseded']} superseded by a newer copy, "
         f"{summary['rows_skipped']} posts and {summary['snapshots_skipped']} follower "
         "counts not stored (their accounts belong to nobody scored)",

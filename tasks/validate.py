@@ -1,21 +1,18 @@
 """Validation: raw text columns in, typed canonical rows out, broken rows quarantined.
 
-The row rules come from the field definitions in schemas/fields.py; Great
-Expectations runs the suite derived from the same definitions over the typed frame
-and keeps the record of what was checked (GX's own unexpected-row lists are capped,
-so the quarantine mask itself is computed here in pandas).
+The row rules come from the field definitions in schemas/fields.py. Great
+Expectations records the suites derived from the same definitions once per run, over
+every frame (tasks/gx_record.py); the quarantine itself is decided here, in pandas,
+row by row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import os
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from virage.schemas.expectations import expectations_for
 from virage.schemas.fields import ACCOUNTS, PLATFORM_ALIASES, POSTS, Field, Frame
 
 QUARANTINE_COLUMNS = ["source_file", "row_number", "rule", "detail", "excerpt"]
@@ -33,7 +30,6 @@ class Checked:
 
     clean: pd.DataFrame
     rejected: pd.DataFrame
-    expectations: list[dict] = field(default_factory=list)
     typed: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Every row typed, the bad ones too (the frame's fields and source_file): what
     Great Expectations records."""
@@ -104,18 +100,14 @@ def latest_acceptable_time(as_of: dt.date, today: dt.date | None = None) -> pd.T
 
 
 def canonicalise(
-    raw: pd.DataFrame,
-    frame: Frame,
-    record: bool = True,
-    *,
-    not_after: pd.Timestamp | None = None,
+    raw: pd.DataFrame, frame: Frame, *, not_after: pd.Timestamp | None = None
 ) -> Checked:
     """Type the frame's columns found in `raw` (text columns plus `source_file` and
     `row_number`) and quarantine each row that breaks a rule, naming the first rule it
     breaks in field order. Times of fields that may not be in the future must be
     before `not_after` (see latest_acceptable_time). Other columns of `raw` pass
-    through untouched. With `record`, Great Expectations runs the frame's suite for
-    the run's record."""
+    through untouched. (Great Expectations' record of the same rules is made once per
+    run over every frame: see tasks/gx_record.py.)"""
     rule = pd.Series(pd.NA, index=raw.index, dtype="object")
     detail = pd.Series(pd.NA, index=raw.index, dtype="object")
     typed = raw.copy()
@@ -148,8 +140,8 @@ def canonicalise(
                 (
                     future,
                     "future_timestamp",
-                    f"{f.name} is '" + text[future].str.slice(0, 40) + f"'; after {last_day}, "
-                    "more than a day after the day scored: a date in the future",
+                    f"{f.name} is '" + text[future].str.slice(0, 40) + f"'; after {last_day}: "
+                    "a date in the future (more than a day after the day scored and today)",
                 )
             )
         if not f.nullable:
@@ -168,7 +160,6 @@ def canonicalise(
                     detail[new] = fixed_detail
 
     rejected_mask = rule.notna()
-    expectations = run_expectations(typed[[f.name for f in fields]], frame) if record else []
     # The account a rejected row names, so that its excerpt can be withheld when the
     # account belongs to nobody who consented (see people.withhold_private).
     owner = [c for c in ("platform", "handle") if c in typed.columns]
@@ -181,7 +172,6 @@ def canonicalise(
     return Checked(
         typed.loc[~rejected_mask].reset_index(drop=True),
         rejected.reset_index(drop=True),
-        expectations,
         typed[[n for n in dict.fromkeys([*(f.name for f in fields), "source_file"]) if n in typed]],
     )
 
@@ -190,16 +180,17 @@ DEFAULT_MAX_BAD_ROW_SHARE = 0.5
 
 
 def hold_back_files(
-    checked: Checked, max_bad_share: float = DEFAULT_MAX_BAD_ROW_SHARE
-) -> tuple[Checked, pd.DataFrame]:
-    """Hold back whole every file whose share of quarantined rows exceeds
+    frames: list[Checked], max_bad_share: float = DEFAULT_MAX_BAD_ROW_SHARE
+) -> tuple[list[Checked], pd.DataFrame]:
+    """Hold back whole every file whose share of quarantined rows, over all the
+    frames it feeds (a TikTok export gives posts and a follower count), exceeds
     `max_bad_share`: so many broken rows say the file itself is wrong (a shifted
     column, a wrong export), and its remaining rows cannot be trusted either. Returns
-    the checked rows without those files and one record per file held back (the row
+    the frames without those files' rows and one record per file held back (the row
     records stay, to say what was wrong)."""
-    bad = checked.rejected["source_file"].value_counts()
-    total = pd.concat([checked.clean["source_file"], checked.rejected["source_file"]])
-    total = total.value_counts().reindex(bad.index)
+    bad = pd.concat([c.rejected["source_file"] for c in frames]).value_counts()
+    rows = [part for c in frames for part in (c.clean["source_file"], c.rejected["source_file"])]
+    total = pd.concat(rows).value_counts().reindex(bad.index)
     share = bad / total
     held = share[share > max_bad_share]
     records = pd.DataFrame(
@@ -215,8 +206,15 @@ def hold_back_files(
         },
         columns=["source_file", "rule", "detail"],
     )
-    kept = checked.clean[~checked.clean["source_file"].isin(held.index)].reset_index(drop=True)
-    return Checked(kept, checked.rejected, checked.expectations, checked.typed), records
+    kept = [
+        Checked(
+            c.clean[~c.clean["source_file"].isin(held.index)].reset_index(drop=True),
+            c.rejected,
+            c.typed,
+        )
+        for c in frames
+    ]
+    return kept, records
 
 
 @dataclass
@@ -227,75 +225,27 @@ class CheckedExports:
     posts: Checked
     accounts: Checked
     held_files: pd.DataFrame
+    rows_held_back: int = 0
+    """Rows that passed their rules but were held back with their file."""
 
 
 def check_exports(
     frames: dict[str, pd.DataFrame],
     as_of: dt.date,
     max_bad_share: float = DEFAULT_MAX_BAD_ROW_SHARE,
-    record: bool = True,
 ) -> CheckedExports:
     """Validate the raw posts and accounts parsed tonight (see ingest.Parsed.frames)."""
     not_after = latest_acceptable_time(as_of)
-    posts, held_posts = hold_back_files(
-        canonicalise(frames["posts"], POSTS, record, not_after=not_after), max_bad_share
-    )
-    accounts, held_accounts = hold_back_files(
-        canonicalise(frames["accounts"], ACCOUNTS, record, not_after=not_after), max_bad_share
-    )
-    return CheckedExports(
-        posts, accounts, pd.concat([held_posts, held_accounts], ignore_index=True)
-    )
+    checked = [
+        canonicalise(frames["posts"], POSTS, not_after=not_after),
+        canonicalise(frames["accounts"], ACCOUNTS, not_after=not_after),
+    ]
+    (posts, accounts), held = hold_back_files(checked, max_bad_share)
+    passed = sum(len(c.clean) for c in checked)
+    return CheckedExports(posts, accounts, held, passed - len(posts.clean) - len(accounts.clean))
 
 
 def _excerpt(rows: pd.DataFrame) -> pd.Series:
     if rows.empty:  # no rows, or no exchange columns to quote (the roster)
         return pd.Series(pd.NA, index=rows.index, dtype="object")
     return rows.fillna("").astype("str").agg(",".join, axis=1).str.slice(0, _EXCERPT_CHARS)
-
-
-def run_expectations(typed: pd.DataFrame, frame: Frame) -> list[dict]:
-    """Run the frame's expectation suite over `typed` with Great Expectations and
-    return one plain record per expectation (type, column, success, counts)."""
-    suite_config = expectations_for(frame, list(typed.columns))
-    if typed.empty or not suite_config:
-        return []
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx  # slow import: only when validating
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    # GX pins this module's logger at INFO and announces a temporary docs folder on
-    # every ephemeral context: noise in a nightly log.
-    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
-    from great_expectations.expectations.expectation_configuration import (
-        ExpectationConfiguration,
-    )
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas(f"{frame.name}_source")
-        .add_dataframe_asset(frame.name)
-        .add_batch_definition_whole_dataframe("whole")
-    )
-    suite = gx.ExpectationSuite(name=f"{frame.name}_suite")
-    for item in suite_config:
-        suite.add_expectation_configuration(
-            ExpectationConfiguration(type=item["type"], kwargs=item["kwargs"])
-        )
-    suite = context.suites.add(suite)
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{frame.name}_validation", data=batch, suite=suite)
-    )
-    result = definition.run(batch_parameters={"dataframe": typed}, result_format="BASIC")
-    return [
-        {
-            "suite": suite.name,
-            "expectation": r.expectation_config.type,
-            "column": r.expectation_config.kwargs.get("column"),
-            "success": bool(r.success),
-            "element_count": int(r.result.get("element_count", 0) or 0),
-            "unexpected_count": int(r.result.get("unexpected_count", 0) or 0),
-        }
-        for r in result.results
-    ]

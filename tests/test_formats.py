@@ -84,8 +84,8 @@ def ingest(root: Path) -> Night:
     parsed = parse_exports(discover_exports(root / "exports", root))
     return Night(
         parsed,
-        canonicalise(parsed.frames["posts"], POSTS, record=False),
-        canonicalise(parsed.frames["accounts"], ACCOUNTS, record=False),
+        canonicalise(parsed.frames["posts"], POSTS),
+        canonicalise(parsed.frames["accounts"], ACCOUNTS),
     )
 
 

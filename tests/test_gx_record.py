@@ -332,3 +332,13 @@ def test_render_suites_lists_every_suite_and_the_docs_are_current():
     assert "ranks consistent" in text
     doc = (REPO / "docs" / "validation.md").read_text(encoding="utf-8")
     assert doc == with_suites(doc), "run `python -m virage.schemas.expectations`"
+
+
+def test_an_unusable_docs_folder_costs_the_pages_not_the_record(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    record = record_checks(
+        [posts_batch(posts_from("exports/a.posts.csv", 3))], blocker / "docs", "r1"
+    )
+    assert record.docs_index is None
+    assert record.results["evaluated_rows"].tolist() == [3]

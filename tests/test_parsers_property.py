@@ -318,7 +318,7 @@ def assert_canonicalises(raw: pd.DataFrame, frame: Frame) -> None:
             source_sha256="0" * 64,
             observed_at="2026-11-20T00:00:00.000000+00:00",
         )
-    checked = canonicalise(raw, frame, record=False)
+    checked = canonicalise(raw, frame)
     assert len(checked.clean) + len(checked.rejected) == len(raw)
 
 
@@ -645,7 +645,7 @@ def test_record_that_is_not_an_object_becomes_a_quarantined_row(fmt: str, text: 
     export = _parse_native(fmt, text.encode(), Origin("f", platform, "ana", "2026-11-20"))
     assert len(export.posts) == 1
     raw = export.posts.assign(source_file="f", source_sha256="0", observed_at="")
-    assert canonicalise(raw, POSTS, record=False).rejected["rule"].tolist() == ["missing_value"]
+    assert canonicalise(raw, POSTS).rejected["rule"].tolist() == ["missing_value"]
 
 
 def test_instagram_time_as_text_on_the_post_and_a_number_on_its_media() -> None:

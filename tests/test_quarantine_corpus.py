@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from virage.schemas.fields import MAX_TEXT_CHARS, POSTS
-from virage.tasks.ingest import discover_exports, parse_exports
+from virage.tasks.ingest import discover_exports, hold_back, parse_exports
 from virage.tasks.summary import quarantine_records
 from virage.tasks.validate import check_exports
 
@@ -25,7 +25,7 @@ GOOD = "x,ana,{id},2026-11-19T10:00:00Z,bonjour,,,3,1,0,"
 def night(root: Path, max_bad_share: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The clean posts and the quarantine records of one night over root/exports."""
     parsed = parse_exports(discover_exports(root / "exports", root))
-    checked = check_exports(parsed.frames, AS_OF, max_bad_share, record=False)
+    checked = check_exports(parsed.frames, AS_OF, max_bad_share)
     records = quarantine_records(
         pd.concat([parsed.rejected_files, checked.held_files], ignore_index=True),
         checked.posts.rejected,
@@ -171,8 +171,8 @@ def test_a_broken_row_is_quarantined_and_the_rows_around_it_load(tmp_path, kind)
     else:
         latest = max(AS_OF, dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=1)
         assert found_detail == (
-            f"posted_at is '2099-01-01T10:00:00Z'; after {latest}, more than a day after "
-            "the day scored: a date in the future"
+            f"posted_at is '2099-01-01T10:00:00Z'; after {latest}: a date in the future "
+            "(more than a day after the day scored and today)"
         )
 
 
@@ -216,3 +216,59 @@ def test_a_file_with_too_many_bad_rows_is_held_back_whole(tmp_path):
     # A higher threshold lets the good row through.
     clean, _ = night(tmp_path, max_bad_share=0.8)
     assert "exports/shifted.posts.csv" in set(clean["source_file"])
+
+
+def test_a_file_feeding_posts_and_follower_counts_is_held_back_once_and_whole(tmp_path):
+    # A TikTok export whose profile names no usable account: every post and the
+    # follower count miss their handle.
+    export = {
+        "Profile": {"Profile Information": {"ProfileMap": {"userName": "@"}}},
+        "Post": {
+            "Posts": {
+                "VideoList": [
+                    {
+                        "Date": "2026-11-1{n} 10:00:00",
+                        "Link": f"https://t.k/video/{n}",
+                        "Likes": "1",
+                    }
+                    for n in range(3)
+                ]
+            }
+        },
+        "Your Activity": {"Follower": {"FansList": [{"UserName": "a"}]}},
+    }
+    write(tmp_path, "export.json", json.dumps(export).replace("{n}", "1"))
+    parsed = parse_exports(discover_exports(tmp_path / "exports", tmp_path))
+    checked = check_exports(parsed.frames, AS_OF)
+    assert checked.held_files["source_file"].tolist() == ["exports/export.json"]
+    assert checked.posts.clean.empty and checked.accounts.clean.empty
+    ledger = hold_back(parsed.ledger, checked.held_files)
+    assert ledger["status"].tolist() == ["quarantined"]
+
+
+def test_a_held_back_archive_entry_holds_its_archive_back_for_another_reading(tmp_path):
+    tweets = [
+        {"tweet": {"id_str": str(n), "created_at": when, "full_text": "hi"}}
+        for n, when in enumerate(
+            [
+                "Sat Dec 06 18:20:30 +0000 2099",
+                "Sun Dec 07 18:20:30 +0000 2099",
+                "Wed Nov 18 18:20:30 +0000 2026",
+            ]
+        )
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data/tweets.js", "window.YTD.tweets.part0 = " + json.dumps(tweets))
+    write(tmp_path, "x/ana/archive.zip", buffer.getvalue())
+    parsed = parse_exports(discover_exports(tmp_path / "exports", tmp_path))
+    checked = check_exports(parsed.frames, AS_OF)
+    assert checked.held_files["source_file"].tolist() == [
+        "exports/x/ana/archive.zip!data/tweets.js"
+    ]
+    assert checked.rows_held_back == 1
+    ledger = hold_back(parsed.ledger, checked.held_files)
+    assert ledger[["source_path", "status"]].values.tolist() == [
+        ["exports/x/ana/archive.zip", "quarantined"]
+    ]
+    assert ledger["detail"].iloc[0].startswith("exports/x/ana/archive.zip!data/tweets.js: 2 of 3")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from virage.schemas.expectations import expectations_for
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks.validate import canonicalise
 
@@ -81,15 +80,6 @@ def test_each_broken_row_is_quarantined_with_the_first_rule_it_breaks():
     assert rejected.loc[6, "detail"].startswith("handle is empty")
     assert rejected.loc[2, "excerpt"].startswith("X, @Ana ,2,")
     assert (rejected["source_file"] == "exports/p.posts.csv").all()
-
-
-def test_great_expectations_records_the_same_problems():
-    checked = canonicalise(raw_posts({}, {"likes": "-5"}, {"platform": "myspace"}), POSTS)
-    by_check = {(e["expectation"], e["column"]): e for e in checked.expectations}
-    assert len(by_check) == len(expectations_for(POSTS, POSTS.exchange_header))
-    assert by_check[("expect_column_values_to_be_between", "likes")]["unexpected_count"] == 1
-    assert by_check[("expect_column_values_to_be_in_set", "platform")]["unexpected_count"] == 1
-    assert by_check[("expect_column_values_to_not_be_null", "post_id")]["success"] is True
 
 
 def test_accounts_rules():

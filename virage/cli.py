@@ -218,15 +218,18 @@ def docs(
         bool, typer.Option("--open", help="Open the Data Docs in a web browser")
     ] = False,
 ) -> None:
-    """Print the path of the Great Expectations Data Docs of the latest run."""
-    from virage.tasks.publish import last_completed_summary
+    """Print the path of the latest Great Expectations Data Docs."""
+    from virage.tasks.publish import completed_summaries
     from virage.warehouse import connect_existing
 
     try:
-        index = last_completed_summary(connect_existing(warehouse)).get("data_docs")
+        summaries = completed_summaries(connect_existing(warehouse), limit=100)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
-    if not index or not Path(index).exists():
+    # The latest run whose pages exist: a run may have been unable to build its own.
+    built = (s.get("data_docs") for s in summaries)
+    index = next((found for found in built if found and Path(found).exists()), None)
+    if index is None:
         raise _fail("no Data Docs found: run `virage run` first")
     typer.echo(index)
     if open_browser:

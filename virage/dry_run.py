@@ -31,10 +31,10 @@ def validate_paths(
     the terminal is no place for people's posts). Raises ConfigError for a path that
     does not exist."""
     records, files_checked = [], 0
-    for path in paths:
-        if not path.exists():
-            raise ConfigError(f"{path} does not exist")
-        path = path.resolve()
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise ConfigError(f"{missing[0]} does not exist")
+    for path in dict.fromkeys(p.resolve() for p in paths):  # each path once
         if path.is_dir() and (path / ROSTER_FILE).exists():
             records.append(_landing_records(path))
             files = discover_exports(path / EXPORTS_DIR, path)
@@ -44,7 +44,7 @@ def validate_paths(
             files = describe_files([path], _landing_of(path))
         files_checked += len(files)
         parsed = parse_exports(files)
-        checked = check_exports(parsed.frames, as_of, max_bad_share, record=False)
+        checked = check_exports(parsed.frames, as_of, max_bad_share)
         records.append(
             quarantine_records(
                 pd.concat([parsed.rejected_files, checked.held_files], ignore_index=True),

@@ -49,6 +49,9 @@ class Campaign(BaseModel):
     start: dt.date | None = None
     end: dt.date | None = None
     weights: dict[str, float] = Field(default_factory=dict)
+    half_life_days: float | None = Field(
+        default=None, gt=0, description="recency half-life of relevance, in days"
+    )
 
     @field_validator("keywords", "hashtags", "brand_handles", "brand_domains", mode="before")
     @classmethod

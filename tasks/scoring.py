@@ -221,11 +221,42 @@ def profile_components(
     return out[PROFILE_COLUMNS]
 
 
+def term_weights(folded: pd.Series, campaign: Campaign) -> dict[str, float]:
+    """Each keyword and hashtag's regex with its rarity weight over `folded` (the
+    window's posts of everyone): inverse document frequency, scaled so that the
+    campaign's rarest term weighs 1. A term everybody uses says less about a post's
+    topic than one few use."""
+    terms = [terms_pattern(keywords=[k]) for k in campaign.keywords]
+    terms += [terms_pattern(hashtags=[h]) for h in campaign.hashtags]
+    terms = list(dict.fromkeys(t for t in terms if t))
+    if not terms:
+        return {}
+    n = len(folded)
+    idf = {t: np.log((n + 1) / (int(matches(folded, t).sum()) + 1)) + 1 for t in terms}
+    top = max(idf.values())
+    return {t: value / top for t, value in idf.items()}
+
+
+def topical_strength(folded: pd.Series, campaign: Campaign, corpus: pd.Series) -> pd.Series:
+    """How on topic each post is, 0 to 1: the rarity weights of the campaign terms it
+    matches, summed and capped at 1 (rarities measured over `corpus`)."""
+    strength = pd.Series(0.0, index=folded.index)
+    for pattern, weight in term_weights(corpus, campaign).items():
+        strength += weight * matches(folded, pattern)
+    return strength.clip(upper=1.0)
+
+
 def campaign_components(
-    posts: pd.DataFrame, campaign: Campaign, as_of: dt.date, window_days: int = WINDOW_DAYS
+    posts: pd.DataFrame,
+    campaign: Campaign,
+    as_of: dt.date,
+    window_days: int = WINDOW_DAYS,
+    corpus: pd.Series | None = None,
 ) -> pd.DataFrame:
     """relevance and advocacy per person_id for one campaign. `posts` are the
-    window's posts with `folded` text and `engagement`."""
+    window's posts with `folded` text and `engagement`; `corpus` the folded texts
+    keyword rarity is measured over (default: `posts`)."""
+    corpus = posts["folded"] if corpus is None else corpus
     start, end = window_bounds(as_of, window_days)
     if campaign.start:
         start = max(start, pd.Timestamp(campaign.start, tz="UTC"))
@@ -236,8 +267,9 @@ def campaign_components(
     # Recency counts back from the end of what is scored, so a finished campaign's
     # relevance stays put night after night.
     age_days = (end - posts["posted_at"]).dt.total_seconds() / 86400
-    weight = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
-    on_topic = matches(posts["folded"], terms_pattern(campaign.keywords, campaign.hashtags))
+    half_life = campaign.half_life_days or RECENCY_HALF_LIFE_DAYS
+    weight = 0.5 ** (age_days / half_life)
+    on_topic = topical_strength(posts["folded"], campaign, corpus)
     brand = matches(posts["folded"], brand_pattern(campaign.brand_handles, campaign.brand_domains))
 
     person = posts["person_id"]
@@ -264,12 +296,23 @@ def campaign_components(
     return pd.DataFrame({"relevance": relevance, "advocacy": advocacy})
 
 
+MIX_FLOOR = 1.0
+"""Components enter the geometric mix as at least 1 (of 100): a zero must weigh
+heavily, not make every score 0."""
+
+
 def combine(components: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
-    """Final score: the weighted mix of profile components (and advocacy), scaled by
-    the relevance and credibility factors. `weights` are the role's weights."""
+    """Final score: the weighted geometric mean of the profile components (and
+    advocacy), scaled by the relevance and credibility factors. A geometric mean
+    lets no strong component hide a very weak one (a huge audience does not make up
+    for no engagement). `weights` are the role's weights."""
     mix = [c for c in MIX_WEIGHTS if weights.get(c, 0) > 0 and components[c].notna().any()]
     total = sum(weights[c] for c in mix)
-    base = sum(weights[c] * components[c].fillna(0) for c in mix) / total if total else 0.0
+    logs = sum(
+        weights[c] * np.log(components[c].astype("float64").fillna(0).clip(lower=MIX_FLOOR))
+        for c in mix
+    )
+    base = np.exp(logs / total) if total else 0.0
     relevance_factor = (
         1 - weights["relevance"] + weights["relevance"] * components["relevance"] / 100
     )
@@ -308,7 +351,7 @@ def score_campaigns(
     base = people.set_index("person_id")[["display_name", "role"]].join(profile)
     frames = []
     for campaign in campaigns:
-        topical = campaign_components(window, campaign, as_of, window_days)
+        topical = campaign_components(window, campaign, as_of, window_days, window["folded"])
         frame = base.join(topical)
         frame["relevance"] = frame["relevance"].fillna(0.0)
         frame["advocacy"] = frame["advocacy"].fillna(0.0).where(frame["role"] == "ambassador")

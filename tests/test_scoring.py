@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -13,7 +14,15 @@ from virage.schemas.fields import ACCOUNTS, COMPONENTS, POSTS, SCORES
 from virage.tasks.ingest import discover_exports, parse_exports
 from virage.tasks.landing import Campaign, load_landing
 from virage.tasks.people import prepare_accounts, prepare_posts
-from virage.tasks.scoring import score_campaigns, tier_of
+from virage.tasks.scoring import (
+    DEFAULT_WEIGHTS,
+    combine,
+    score_campaigns,
+    term_weights,
+    tier_of,
+    topical_strength,
+)
+from virage.tasks.text import fold_series
 from virage.tasks.validate import canonicalise
 
 
@@ -236,3 +245,32 @@ def test_without_any_follower_data_everyone_is_still_scored(tmp_path):
     assert scores["score"].between(0, 100).all()
     velo = by_person(scores, "velo")
     assert velo.loc["micro", "score"] > velo.loc["mega", "score"]
+
+
+def test_the_worked_example_of_the_docs_holds():
+    """docs/scoring.md's three influencers, from their components to their scores."""
+    components = pd.DataFrame(
+        {
+            "reach": [58.27, 90.01, 68.26],
+            "resonance": [59.94, 45.12, 50.00],
+            "activity": [74.62, 80.00, 63.85],
+            "audience_quality": [100.0, 100.0, 100.0],
+            "advocacy": [np.nan] * 3,
+            "relevance": [64.59, 7.81, 62.44],
+            "credibility": [85.21, 73.47, 10.12],
+        },
+        index=["A", "B", "C"],
+    )
+    weights = {**DEFAULT_WEIGHTS["influencer"], "advocacy": 0.0}
+    assert combine(components, weights).round(2).tolist() == [44.44, 15.65, 21.08]
+
+
+def test_a_rare_campaign_term_counts_more_than_a_common_one():
+    corpus = fold_series(pd.Series(["vélo"] * 8 + ["#VeloUrbain vélo", "rien"]))
+    campaign = Campaign(id="c", name="C", keywords=["vélo"], hashtags=["VeloUrbain"])
+    weights = term_weights(corpus, campaign)
+    assert max(weights.values()) == 1.0 and min(weights.values()) < 0.5
+    strength = topical_strength(corpus, campaign, corpus)
+    assert strength.iloc[8] == 1.0  # both terms: capped at 1
+    assert 0 < strength.iloc[0] < 0.5  # the common word alone
+    assert strength.iloc[9] == 0.0

@@ -285,6 +285,11 @@ SCORES = Frame(
         ),
         Field("posts_considered", "Int64", Integer(), False, "posts in the scoring window"),
         _score("sponsored_share", "share of those posts that are sponsored, 0-1"),
+        _text(
+            "explanation",
+            "the strongest and weakest factors in plain words, e.g. 'high engagement for a "
+            "micro account; 70% of posts sponsored'",
+        ),
         _text("run_id", "pipeline run that wrote the row", nullable=False),
     ),
 )

@@ -367,6 +367,60 @@ def score_campaigns(
     return finalise(scores, as_of)
 
 
+STRONG, WEAK = 65.0, 35.0
+"""A component at or above STRONG is named as a strength, at or below WEAK as a
+weakness."""
+
+_PHRASES: dict[str, tuple[str, str]] = {
+    # component: (said when strong, said when weak); {tier} and {sponsored} filled in.
+    "relevance": ("often on this campaign's topic", "rarely on this campaign's topic"),
+    "resonance": ("high engagement for a {tier} account", "low engagement for a {tier} account"),
+    "reach": ("large audience", "small audience"),
+    "credibility": ("few sponsored posts", "{sponsored} of posts sponsored"),
+    "activity": ("posts regularly", "rarely posts"),
+    "audience_quality": ("genuine audience", "signs of a bought or inactive audience"),
+    "advocacy": ("often shares the brand", "rarely shares the brand"),
+}
+
+
+def explain_scores(scores: pd.DataFrame, most: int = 2) -> pd.Series:
+    """Each row's `most` strongest and `most` weakest components in plain words,
+    strengths first: "high engagement for a micro account, often on this campaign's
+    topic; 70% of posts sponsored". Credibility and audience quality are named only
+    when weak: being unsponsored or genuine is the norm, not a merit."""
+    long = scores[list(_PHRASES)].astype("float64").stack().rename("value").reset_index(1)
+    long = long.rename(columns={long.columns[0]: "component"})
+    long["tier"] = scores["tier"].reindex(long.index).astype("str")
+    long["sponsored"] = (
+        scores["sponsored_share"].reindex(long.index).astype("float64") * 100
+    ).round().astype("int64").astype("str") + "%"
+    normal = long["component"].isin(["credibility", "audience_quality"])
+    strong = (long["value"] >= STRONG) & ~normal
+    weak = long["value"] <= WEAK
+    strong_text = long["component"].map({c: p[0] for c, p in _PHRASES.items()})
+    weak_text = long["component"].map({c: p[1] for c, p in _PHRASES.items()})
+    long["phrase"] = strong_text.where(strong, weak_text.where(weak))
+    # Per phrase, not per post: a few per person and campaign.
+    long["phrase"] = [
+        phrase.format(tier=tier, sponsored=sponsored) if isinstance(phrase, str) else phrase
+        for phrase, tier, sponsored in zip(
+            long["phrase"], long["tier"], long["sponsored"], strict=True
+        )
+    ]
+    said = long[long["phrase"].notna()].copy()
+    said["strength"] = said["value"] >= STRONG
+    # Strongest first among strengths, weakest first among weaknesses.
+    said["order"] = np.where(said["strength"], -said["value"], said["value"])
+    said = said.sort_values(["strength", "order"], ascending=[False, True], kind="stable")
+    picked = said.groupby([said.index, "strength"], sort=False).head(most)
+    parts = picked.groupby([picked.index, "strength"], sort=False)["phrase"].agg(", ".join)
+    parts = parts.unstack("strength")
+    strengths = parts.get(True, pd.Series(index=parts.index, dtype="object"))
+    weaknesses = parts.get(False, pd.Series(index=parts.index, dtype="object"))
+    text = strengths.fillna("").str.cat(weaknesses.fillna(""), sep="; ").str.strip("; ")
+    return text.reindex(scores.index).fillna("no strong or weak factor")
+
+
 def finalise(scores: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Round, rank within (campaign, role) and order as the influence_scores table."""
     numeric = ["score", *COMPONENTS]
@@ -378,6 +432,7 @@ def finalise(scores: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
         kind="stable",
     )
     scores["rank"] = scores.groupby(["campaign_id", "role"]).cumcount().add(1).astype("Int64")
+    scores["explanation"] = explain_scores(scores)
     scores["as_of_date"] = pd.Timestamp(as_of)
     scores["run_id"] = ""
     scores["posts_considered"] = scores["posts_considered"].astype("Int64")

@@ -274,3 +274,15 @@ def test_a_rare_campaign_term_counts_more_than_a_common_one():
     assert strength.iloc[8] == 1.0  # both terms: capped at 1
     assert 0 < strength.iloc[0] < 0.5  # the common word alone
     assert strength.iloc[9] == 0.0
+
+
+def test_explanations_name_the_strongest_and_weakest_factors_in_plain_words(tmp_path):
+    scores = score_world(write_world(tmp_path))
+    velo = by_person(scores, "velo")["explanation"]
+    assert velo["paid"].endswith("80% of posts sponsored")
+    assert velo["micro"].startswith("often on this campaign's topic")
+    assert "rarely on this campaign's topic" in velo["mega"]
+    assert (
+        "often on this campaign's topic"
+        not in by_person(scores, "cuisine").loc["micro", "explanation"]
+    )

@@ -303,3 +303,67 @@ def read_stored(
     account_query = select(accounts).where(accounts.c.snapshot_date < end.date())
     with engine.connect() as conn:
         return _read(conn, post_query, POSTS.dtypes), _read(conn, account_query, ACCOUNTS.dtypes)
+
+
+def publish_scores(
+    engine: Engine,
+    run_id: str,
+    as_of: dt.date,
+    scores: pd.DataFrame,
+    campaign_ids: list[str],
+    summary: dict,
+    validation: pd.DataFrame | None = None,
+) -> dict:
+    """Publish re-computed scores of `as_of` atomically and return what was written.
+
+    The day's rows of `campaign_ids` are replaced by `scores`; other campaigns' rows
+    and other days stay as they are, and so do posts, follower counts and the ledger
+    (nothing was read). The run's row is completed with `summary`, which carries
+    forward the latest completed run's scored_accounts_digest: no file was read, so
+    what earlier nights read files for is unchanged."""
+    if not scores.empty and set(scores["as_of_date"]) != {pd.Timestamp(as_of)}:
+        raise ValueError(f"scores to publish for {as_of} carry other days")
+    strays = sorted(set(scores["campaign_id"]) - set(campaign_ids))
+    if strays:
+        raise ValueError(f"scores of campaign(s) {', '.join(strays)} were not to be replaced")
+    with engine.begin() as conn:
+        replaced = conn.execute(
+            delete(influence_scores).where(
+                influence_scores.c.as_of_date == as_of,
+                influence_scores.c.campaign_id.in_(campaign_ids),
+            )
+        ).rowcount
+        published = bulk_insert(conn, influence_scores, scores.assign(run_id=run_id))
+        if validation is not None and not validation.empty:
+            results = validation.assign(run_id=run_id, validated_at=pd.Timestamp(now_utc()))
+            bulk_insert(
+                conn,
+                validation_results,
+                results[VALIDATION_RESULTS.columns].astype(VALIDATION_RESULTS.dtypes),
+            )
+        previous = conn.execute(
+            select(pipeline_runs.c.summary)
+            .where(pipeline_runs.c.status == "completed")
+            .order_by(pipeline_runs.c.finished_at.desc())
+            .limit(1)
+        ).scalar()
+        digest = json.loads(previous).get("scored_accounts_digest") if previous else None
+        counts = {"scores_replaced": max(replaced, 0), "scores_published": published}
+        summary = {**summary, **counts, "scored_accounts_digest": digest}
+        conn.execute(
+            update(pipeline_runs)
+            .where(pipeline_runs.c.run_id == run_id)
+            .values(
+                status="completed",
+                finished_at=now_utc(),
+                files_seen=0,
+                files_loaded=0,
+                files_quarantined=0,
+                rows_loaded=0,
+                rows_quarantined=0,
+                rows_skipped=0,
+                quarantined_by_rule=json.dumps({}),
+                summary=json.dumps(summary, default=str),
+            )
+        )
+    return counts

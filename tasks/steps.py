@@ -313,3 +313,70 @@ def summarise(
         data_docs=record.docs_index,
     )
     return Summary(counts, quarantined, ledger)
+
+
+# --- re-scoring a stored day (flows/rescore.py) -------------------------------------
+
+
+@task(name="score-stored", cache_policy=NO_CACHE)
+def score_stored(
+    stored: tuple[pd.DataFrame, pd.DataFrame],
+    roster: landing.Roster,
+    campaigns: list[landing.Campaign],
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """Scores from the warehouse's posts and follower counts alone: those of people
+    scored today under the handles the roster gives them today."""
+    none_tonight = People(
+        people.Attributed(_empty(POSTS.dtypes)), people.Attributed(_empty(ACCOUNTS.dtypes))
+    )
+    return score.fn(none_tonight, stored, roster, campaigns, as_of)
+
+
+def _empty(dtypes: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
+
+
+@task(name="audit-scores", cache_policy=NO_CACHE)
+def audit_scores(scores: pd.DataFrame, docs_dir: str | None, run_id: str) -> gx_record.Record:
+    """The scores suite of the nightly run over re-computed scores: scores that break
+    it stop the run with the published tables intact."""
+    batch = gx_record.SuiteBatch(
+        "scores",
+        scores,
+        gx_record.SUITES["scores"](list(scores.columns)),
+        None,
+        "influence_scores",
+    )
+    record = gx_record.record_checks([batch], Path(docs_dir) if docs_dir else None, run_id)
+    get_run_logger().info(
+        "%d expectation(s) checked on the scores; Data Docs: %s",
+        len(record.expectations),
+        record.docs_index,
+    )
+    broken = gx_record.failed_expectations(record, "scores")
+    if broken:
+        raise gx_record.ScoresRejected(
+            "the scores break their suite, nothing was published: "
+            + "; ".join(
+                f"{e['expectation']}({e['column']}): {e['unexpected_count']}" for e in broken
+            )
+        )
+    return record
+
+
+@task(name="publish-scores", cache_policy=NO_CACHE, **_IO)
+def publish_scores(
+    url: str,
+    run_id: str,
+    as_of: dt.date,
+    scores: pd.DataFrame,
+    campaign_ids: list[str],
+    summary: dict,
+    validation: pd.DataFrame | None = None,
+) -> dict:
+    written = publish.publish_scores(
+        make_engine(url), run_id, as_of, scores, campaign_ids, summary, validation
+    )
+    get_run_logger().info("published %s", written)
+    return written

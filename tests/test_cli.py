@@ -250,3 +250,23 @@ def test_a_run_over_every_kind_of_broken_input_loads_the_good_and_explains_the_b
     index = Path(docs.stdout.strip())
     assert index.name == "index.html" and index.is_file()
     assert index.is_relative_to(world / "data-docs")
+
+
+def test_explain_tells_why_in_plain_words(prefect_api_url, world, tmp_path):
+    from virage.flows.nightly import nightly_scores
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
+    result = virage(
+        "explain", "micro", "--campaign", "velo", "--warehouse", url, "--landing", str(world)
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Micro Cyclist (influencer), campaign velo")
+    assert lines[1].startswith("  why: often on this campaign's topic")
+    assert "posts that weighed most on topic:" in result.stdout
+    assert "most engaging posts:" in result.stdout
+    paid = virage("explain", "paid", "--warehouse", url, "--landing", str(world))
+    assert paid.stdout.count("campaign ") == 2  # every campaign when none is given
+    assert "80% of posts sponsored" in paid.stdout
+    assert_one_clear_line(virage("explain", "nobody", "--warehouse", url), "no published score")

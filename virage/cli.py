@@ -172,6 +172,71 @@ def scores(
 
 
 @app.command()
+def explain(
+    person: Annotated[str, typer.Argument(help="person_id from the roster")],
+    campaign: Annotated[str | None, typer.Option(help="Only this campaign id")] = None,
+    warehouse: WarehouseOpt = None,
+    landing: LandingOpt = None,
+    top: Annotated[int, typer.Option(min=1, help="Posts shown per list")] = 3,
+) -> None:
+    """Why a person stands where they do: components, plain-words explanation, and
+    the posts that weighed most (latest published day)."""
+    from virage.explain import component_table
+    from virage.explain import explain as explain_person
+    from virage.tasks.landing import CAMPAIGNS_FILE, landing_dir, read_campaigns
+    from virage.warehouse import connect_existing
+
+    try:
+        engine = connect_existing(warehouse)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    unread = None
+    try:  # campaigns.yaml says which posts are on topic; without it, scores alone
+        campaigns = read_campaigns(Path(landing_dir(landing)) / CAMPAIGNS_FILE)
+    except ConfigError as exc:
+        campaigns, unread = [], str(exc)
+    found = explain_person(engine, person, campaigns, campaign, top)
+    if not found:
+        raise _fail(
+            f"no published score for {person!r}" + (f" in {campaign!r}" if campaign else "")
+        )
+    if unread:
+        typer.echo(f"(on-topic posts not shown: {unread})", err=True)
+    for item in found:
+        s = item.score
+        typer.echo(
+            f"{s['display_name']} ({s['role']}), campaign {s['campaign_id']}, as of "
+            f"{s['as_of_date']}: score {s['score']:.1f}, rank {s['rank']} of {item.out_of}"
+        )
+        typer.echo(f"  why: {s['explanation']}")
+        typer.echo(
+            "  components: " + ", ".join(f"{name} {value}" for name, value in component_table(s))
+        )
+        typer.echo(
+            f"  inputs: tier {s['tier']}, {s['posts_considered']} posts in the window, "
+            f"{float(s['sponsored_share']):.0%} sponsored"
+        )
+        for title, posts in (
+            ("posts that weighed most on topic", item.topical_posts),
+            ("most engaging posts", item.engaging_posts),
+        ):
+            if posts.empty:
+                continue
+            typer.echo(f"  {title}:")
+            for p in posts.itertuples(index=False):
+                engagement = "n/a" if p.engagement != p.engagement else f"{p.engagement:.0f}"
+                flags = (f" on-topic {p.on_topic:.2f}" if p.on_topic else "") + (
+                    " brand" if p.brand else ""
+                )
+                text = " ".join(str(p.text).split())[:90]
+                typer.echo(
+                    f"    {p.posted_at:%Y-%m-%d} {p.platform:<9} engagement {engagement}"
+                    f"{flags}: {text}"
+                )
+        typer.echo("")
+
+
+@app.command()
 def validate(
     paths: Annotated[
         list[Path],
@@ -236,6 +301,73 @@ def docs(
         import webbrowser
 
         webbrowser.open(Path(index).as_uri())
+
+
+@app.command()
+def rescore(
+    as_of: Annotated[
+        dt.datetime,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day whose scores are recomputed"),
+    ],
+    campaign: Annotated[
+        str | None, typer.Option(help="Only this campaign id [default: every campaign]")
+    ] = None,
+    weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--weights",
+            help="YAML or JSON file mapping components to weights, e.g. {relevance: 1.0}",
+        ),
+    ] = None,
+    landing: LandingOpt = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Recompute a day's scores from the posts already in the warehouse (no file is
+    read) and replace that day's rows of the campaign(s)."""
+    for name, value in _QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from virage.flows.rescore import choose_campaigns, read_weights, rescore_day
+    from virage.tasks.landing import docs_folder, landing_dir, load_landing
+    from virage.warehouse import connect_existing, open_warehouse
+
+    try:  # fail fast, before the flow starts, on anything that makes it pointless
+        found = load_landing(landing_dir(landing))
+        docs_folder(found.root)
+        override = read_weights(weights) if weights else None
+        chosen = choose_campaigns(found.campaigns, campaign, override)
+        connect_existing(warehouse)  # there must be stored posts to score
+        open_warehouse(warehouse)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+    try:
+        summary = rescore_day(
+            as_of=as_of.date(),
+            landing=landing,
+            warehouse_url=warehouse,
+            campaign=campaign,
+            weights=override,
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except Exception as exc:  # the flow run's log has the details
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        raise _fail(f"the rescore failed: {type(exc).__name__}: {first_line}", 1) from None
+    typer.echo(
+        f"virage rescore {summary['run_id']} as of {summary['as_of']} into "
+        f"{summary['warehouse']}: completed"
+    )
+    given = ", ".join(f"{k}={v:g}" for k, v in (override or {}).items())
+    shown = f" (weights: {given})" if given else ""
+    typer.echo(f"  campaigns: {', '.join(c.id for c in chosen)}{shown}")
+    typer.echo(
+        f"  read: {summary['stored_posts']} stored posts, {summary['stored_follower_counts']} "
+        "follower counts; no file read"
+    )
+    typer.echo(
+        f"  written: {summary['scores_published']} scores ({summary['people_scored']} people), "
+        f"replacing {summary['scores_replaced']}"
+    )
 
 
 def _print_table(board) -> None:

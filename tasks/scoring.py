@@ -145,6 +145,28 @@ def _account_quality(
     return 100 * engagement_factor * jump_factor
 
 
+PLATFORM_BENCHMARK_MIN_POSTS = 30
+PLATFORM_BENCHMARK_MIN_ACCOUNTS = 10
+"""Posts with a known ER, and accounts posting them, that a platform needs in the
+window before their median is used as its benchmark: a few accounts would set their
+own bar."""
+
+
+def platform_benchmarked(tier_ratio: pd.Series, posts: pd.DataFrame) -> pd.Series:
+    """ER against the tier benchmark, divided by the median of that ratio among the
+    window's posts on the same platform: the published tier medians are Instagram's,
+    and engagement runs differently on LinkedIn, X or TikTok. A platform with fewer
+    than PLATFORM_BENCHMARK_MIN_POSTS such posts, or PLATFORM_BENCHMARK_MIN_ACCOUNTS
+    accounts, keeps the tier benchmark alone."""
+    by_platform = tier_ratio.groupby(posts["platform"])
+    median = by_platform.transform("median")
+    accounts = posts["handle"].where(tier_ratio.notna()).groupby(posts["platform"])
+    enough = (by_platform.transform("count") >= PLATFORM_BENCHMARK_MIN_POSTS) & (
+        accounts.transform("nunique") >= PLATFORM_BENCHMARK_MIN_ACCOUNTS
+    )
+    return tier_ratio / median.where(enough & (median > 0), 1.0)
+
+
 def profile_components(
     posts: pd.DataFrame,
     accounts: pd.DataFrame,
@@ -162,6 +184,10 @@ def profile_components(
     # ER as HypeAuditor defines it, so that it compares with their tier medians.
     er = posts["reactions"] / posts["followers"].where(posts["followers"] > 0)
     posts["er_ratio"] = er / tier_median_er(posts["followers"])
+    # Resonance compares with the platform's peers too; the fake-audience check keeps
+    # the absolute tier benchmark (a platform full of bought audiences must not set
+    # its own bar).
+    posts["er_resonance"] = platform_benchmarked(posts["er_ratio"], posts)
 
     quality = _account_quality(posts, accounts, followers, start, as_of).rename("quality")
     by_account = pd.MultiIndex.from_frame(followers[key])
@@ -182,8 +208,8 @@ def profile_components(
         {
             "posts": by_person.size(),
             "sponsored": by_person["is_sponsored"].sum(),
-            "ratio_median": by_person["er_ratio"].median(),
-            "ratio_count": by_person["er_ratio"].count(),
+            "ratio_median": by_person["er_resonance"].median(),
+            "ratio_count": by_person["er_resonance"].count(),
             "impressions": by_person["impressions"].median(),
             "weeks": ((posts["posted_at"] - start).dt.days // 7)
             .groupby(posts["person_id"])

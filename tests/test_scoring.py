@@ -17,6 +17,7 @@ from virage.tasks.people import prepare_accounts, prepare_posts
 from virage.tasks.scoring import (
     DEFAULT_WEIGHTS,
     combine,
+    platform_benchmarked,
     score_campaigns,
     term_weights,
     tier_of,
@@ -286,3 +287,15 @@ def test_explanations_name_the_strongest_and_weakest_factors_in_plain_words(tmp_
         "often on this campaign's topic"
         not in by_person(scores, "cuisine").loc["micro", "explanation"]
     )
+
+
+def test_engagement_is_benchmarked_against_the_platforms_peers_when_there_are_enough():
+    linkedin = pd.DataFrame(
+        {"platform": "linkedin", "handle": [f"a{i % 12}" for i in range(36)]}
+    ).assign(ratio=[0.5, 0.25, 1.0] * 12)
+    few = pd.DataFrame({"platform": "x", "handle": ["b", "c"] * 20}).assign(ratio=0.5)
+    posts = pd.concat([linkedin, few], ignore_index=True)
+    benchmarked = platform_benchmarked(posts["ratio"], posts)
+    # LinkedIn's median ratio (0.5) becomes its benchmark; X has two accounts only.
+    assert benchmarked[posts["platform"] == "linkedin"].median() == 1.0
+    assert (benchmarked[posts["platform"] == "x"] == 0.5).all()

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from virage.schemas.fields import COMPONENTS, SCORES
+from virage.schemas.fields import COMPONENTS, POSTS, SCORES
 from virage.tasks.landing import MIX_WEIGHTS, Campaign
 from virage.tasks.text import brand_pattern, fold_series, matches, terms_pattern
 
@@ -363,6 +363,12 @@ def score_campaigns(
     is_sponsored); accounts: follower snapshots with person_id; people: person_id,
     display_name, role."""
     start, end = window_bounds(as_of, window_days)
+    key = list(POSTS.key)
+    if posts.duplicated(key).any():  # one post counts once: the latest copy
+        latest = (
+            posts.sort_values("observed_at", kind="stable") if "observed_at" in posts else posts
+        )
+        posts = latest.drop_duplicates(key, keep="last")
     window = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
     counts = window[["likes", "comments", "shares"]].astype("float64")
     # A count the export does not give (LinkedIn and Instagram archives give none) is

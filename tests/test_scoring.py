@@ -299,3 +299,16 @@ def test_engagement_is_benchmarked_against_the_platforms_peers_when_there_are_en
     # LinkedIn's median ratio (0.5) becomes its benchmark; X has two accounts only.
     assert benchmarked[posts["platform"] == "linkedin"].median() == 1.0
     assert (benchmarked[posts["platform"] == "x"] == 0.5).all()
+
+
+def test_a_post_given_twice_counts_once(tmp_path):
+    landing = load_landing(write_world(tmp_path))
+    parsed = parse_exports(discover_exports(landing.exports, landing.root))
+    posts = prepare_posts(canonicalise(parsed.frames["posts"], POSTS).clean, landing.roster.handles)
+    accounts = prepare_accounts(
+        canonicalise(parsed.frames["accounts"], ACCOUNTS).clean, landing.roster.handles
+    )
+    args = (accounts.frame, landing.roster.people, landing.campaigns, AS_OF)
+    once = score_campaigns(posts.frame, *args)
+    twice = score_campaigns(pd.concat([posts.frame, posts.frame.head(5)]), *args)
+    pd.testing.assert_frame_equal(once, twice)

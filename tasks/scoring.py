@@ -35,6 +35,7 @@ JUMP_PENALTY = 0.6
 RECENCY_HALF_LIFE_DAYS = 30
 RELEVANCE_PRIOR_POSTS = 2
 RELEVANCE_VOLUME_POSTS = 3
+RELEVANCE_MIX = {"share": 0.45, "volume": 0.35, "engagement": 0.20}
 CREDIBILITY_PRIOR_POSTS = 2
 ADVOCACY_VOLUME_POSTS = 4
 ADVOCACY_FULL_ENGAGEMENT = 10_000
@@ -303,7 +304,17 @@ def campaign_components(
     weighted_all = weight.groupby(person).sum()
     share = weighted_on / (weighted_all + RELEVANCE_PRIOR_POSTS)
     volume = 1 - np.exp(-weighted_on / RELEVANCE_VOLUME_POSTS)
-    relevance = 100 * (0.6 * share + 0.4 * volume)
+    # The audience's verdict: the share of engagement earned on topic. Posts whose
+    # export gives no counts add nothing; with none at all, the post share stands in.
+    engagement = posts["engagement"].astype("float64")
+    earned_on = (weight * on_topic * engagement).groupby(person).sum(min_count=1)
+    earned_all = (weight * engagement).groupby(person).sum(min_count=1)
+    earned = (earned_on / earned_all.where(earned_all > 0)).reindex(share.index)
+    relevance = 100 * (
+        RELEVANCE_MIX["share"] * share
+        + RELEVANCE_MIX["volume"] * volume
+        + RELEVANCE_MIX["engagement"] * earned.fillna(share)
+    )
 
     brand_posts = brand.groupby(person).sum()
     brand_engagement = (

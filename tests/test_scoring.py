@@ -16,6 +16,7 @@ from virage.tasks.landing import Campaign, load_landing
 from virage.tasks.people import prepare_accounts, prepare_posts
 from virage.tasks.scoring import (
     DEFAULT_WEIGHTS,
+    campaign_components,
     combine,
     platform_benchmarked,
     score_campaigns,
@@ -257,13 +258,13 @@ def test_the_worked_example_of_the_docs_holds():
             "activity": [74.62, 80.00, 63.85],
             "audience_quality": [100.0, 100.0, 100.0],
             "advocacy": [np.nan] * 3,
-            "relevance": [64.59, 7.81, 62.44],
+            "relevance": [68.76, 7.02, 60.89],
             "credibility": [85.21, 73.47, 10.12],
         },
         index=["A", "B", "C"],
     )
     weights = {**DEFAULT_WEIGHTS["influencer"], "advocacy": 0.0}
-    assert combine(components, weights).round(2).tolist() == [44.44, 15.65, 21.08]
+    assert combine(components, weights).round(2).tolist() == [46.51, 15.28, 20.71]
 
 
 def test_a_rare_campaign_term_counts_more_than_a_common_one():
@@ -312,3 +313,22 @@ def test_a_post_given_twice_counts_once(tmp_path):
     once = score_campaigns(posts.frame, *args)
     twice = score_campaigns(pd.concat([posts.frame, posts.frame.head(5)]), *args)
     pd.testing.assert_frame_equal(once, twice)
+
+
+def test_relevance_rises_when_the_audience_engages_with_the_on_topic_posts():
+    when = pd.Timestamp(AS_OF, tz="UTC") - pd.Timedelta(days=3)
+    texts = ["mon velo du matin", "une recette de gateau"] * 2
+    posts = pd.DataFrame(
+        {
+            "person_id": ["topic-engages"] * 2 + ["other-engages"] * 2,
+            "posted_at": [when] * 4,
+            "folded": fold_series(pd.Series(texts)),
+            "engagement": [90.0, 10.0, 10.0, 90.0],
+            "clicks": [None] * 4,
+        }
+    )
+    campaign = Campaign(id="velo", name="Vélo", keywords=["vélo"])
+    relevance = campaign_components(posts, campaign, AS_OF)["relevance"]
+    assert relevance["topic-engages"] > relevance["other-engages"]
+    unknown = campaign_components(posts.assign(engagement=np.nan), campaign, AS_OF)["relevance"]
+    assert unknown["topic-engages"] == unknown["other-engages"]  # the post share stands in

@@ -22,7 +22,7 @@ demo: $(STAMP)  ## run the nightly flow on the sample landing zone, print the le
 
 test: $(STAMP)  ## lint, then the whole suite
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

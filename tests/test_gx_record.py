@@ -154,6 +154,7 @@ def scores(*rows: tuple[str, str, float, int]) -> pd.DataFrame:
         tier="micro",
         posts_considered=4,
         sponsored_share=0.25,
+        explanation="posts regularly",
         run_id="",
         **{c: 50.0 for c in COMPONENTS},
     )

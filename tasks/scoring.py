@@ -39,6 +39,8 @@ RELEVANCE_MIX = {"share": 0.45, "volume": 0.35, "engagement": 0.20}
 CREDIBILITY_PRIOR_POSTS = 2
 ADVOCACY_VOLUME_POSTS = 4
 ADVOCACY_FULL_ENGAGEMENT = 10_000
+ADVOCACY_FULL_REACH = 1_000_000  # brand posts seen a million times earn full reach
+ADVOCACY_MIX = {"volume": 0.4, "engagement": 0.3, "reach": 0.3}
 CLICK_WEIGHT = 2  # a click on a brand link is worth two reactions
 
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
@@ -273,6 +275,11 @@ def topical_strength(folded: pd.Series, campaign: Campaign, corpus: pd.Series) -
     return strength.clip(upper=1.0)
 
 
+def _log_share(values: pd.Series, full: float) -> pd.Series:
+    """log10(1 + values) as a share of log10(full), clipped to [0, 1]."""
+    return np.clip(np.log10(1 + values.astype(float)) / np.log10(full), 0, 1)
+
+
 def campaign_components(
     posts: pd.DataFrame,
     campaign: Campaign,
@@ -323,12 +330,16 @@ def campaign_components(
         .groupby(person)
         .sum()
     )
+    # Earned reach: the brand posts' impressions where the export gives them, else
+    # the followers of the account that posted them (who could see it).
+    unknown = pd.Series(np.nan, index=posts.index)
+    audience = posts.get("impressions", unknown).astype("float64")
+    audience = audience.fillna(posts.get("followers", unknown).astype("float64"))
+    earned_reach = audience.fillna(0).where(brand, 0).groupby(person).sum()
     advocacy = 100 * (
-        0.5 * (1 - np.exp(-brand_posts / ADVOCACY_VOLUME_POSTS))
-        + 0.5
-        * np.clip(
-            np.log10(1 + brand_engagement.astype(float)) / np.log10(ADVOCACY_FULL_ENGAGEMENT), 0, 1
-        )
+        ADVOCACY_MIX["volume"] * (1 - np.exp(-brand_posts / ADVOCACY_VOLUME_POSTS))
+        + ADVOCACY_MIX["engagement"] * _log_share(brand_engagement, ADVOCACY_FULL_ENGAGEMENT)
+        + ADVOCACY_MIX["reach"] * _log_share(earned_reach, ADVOCACY_FULL_REACH)
     )
     return pd.DataFrame({"relevance": relevance, "advocacy": advocacy})
 
@@ -391,6 +402,9 @@ def score_campaigns(
     )
 
     profile = profile_components(window, accounts, people, as_of, window_days)
+    key = ["platform", "handle"]
+    followers = latest_followers(accounts, as_of)[[*key, "followers"]]
+    window = window.merge(followers, on=key, how="left")
     base = people.set_index("person_id")[["display_name", "role"]].join(profile)
     frames = []
     for campaign in campaigns:

@@ -470,3 +470,16 @@ def night_batches(
 def failed_expectations(record: Record, suite: str) -> list[dict]:
     """The expectations of `suite` that some rows broke."""
     return [e for e in record.expectations if e["suite"] == suite and not e["success"]]
+
+
+def reject_broken_scores(record: Record) -> None:
+    """Raise ScoresRejected when the scores broke their suite: the audit before
+    publishing."""
+    broken = failed_expectations(record, "scores")
+    if broken:
+        raise ScoresRejected(
+            "the scores break their suite, nothing was published: "
+            + "; ".join(
+                f"{e['expectation']}({e['column']}): {e['unexpected_count']}" for e in broken
+            )
+        )

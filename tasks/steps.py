@@ -253,14 +253,7 @@ def record_checks(
         sum(not e["success"] for e in record.expectations),
         record.docs_index,
     )
-    broken = gx_record.failed_expectations(record, "scores")
-    if broken:
-        raise gx_record.ScoresRejected(
-            "the scores break their suite, nothing was published: "
-            + "; ".join(
-                f"{e['expectation']}({e['column']}): {e['unexpected_count']}" for e in broken
-            )
-        )
+    gx_record.reject_broken_scores(record)
     return record
 
 
@@ -354,14 +347,7 @@ def audit_scores(scores: pd.DataFrame, docs_dir: str | None, run_id: str) -> gx_
         len(record.expectations),
         record.docs_index,
     )
-    broken = gx_record.failed_expectations(record, "scores")
-    if broken:
-        raise gx_record.ScoresRejected(
-            "the scores break their suite, nothing was published: "
-            + "; ".join(
-                f"{e['expectation']}({e['column']}): {e['unexpected_count']}" for e in broken
-            )
-        )
+    gx_record.reject_broken_scores(record)
     return record
 
 

@@ -49,7 +49,7 @@ def nightly_scores(
         fetched = steps.fetch_sources(found)
         files = steps.discover(found)
         archived = steps.archive_raw(files, raw)
-        selected = steps.select_new_files(url, archived, found.roster, reingest)
+        selected = steps.select_new_files(url, archived, found.roster, reingest, raw)
         parsed = steps.parse(selected.files)
         checked = steps.check_rows(parsed, as_of, max_bad_row_share)
         people = steps.attribute(checked, found.roster)

@@ -226,6 +226,14 @@ INGESTED_FILES = Frame(
             True,
             "version of virage's readers that last read it; a newer one reads it again",
         ),
+        Field(
+            "observed_at",
+            "datetime64[us, UTC]",
+            DateTime(timezone=True),
+            True,
+            "the file's modification time when read, UTC: the export's date, kept so the "
+            "raw copy can be read again as it was",
+        ),
     ),
 )
 

@@ -271,7 +271,15 @@ def parse_exports(files: pd.DataFrame) -> Parsed:
             status = "quarantined"
         if file.sha256:
             night.ledger.append(
-                (file.sha256, file.source_file, file.size, file.format or "unknown", status, detail)
+                (
+                    file.sha256,
+                    file.source_file,
+                    file.size,
+                    file.format or "unknown",
+                    status,
+                    detail,
+                    pd.Timestamp(file.mtime, unit="s", tz="UTC"),
+                )
             )
     frames = {
         kind: pd.concat(chunks, ignore_index=True) if chunks else _empty_raw(KINDS[kind])

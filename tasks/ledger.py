@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 
 from virage.schemas.fields import READERS_VERSION
@@ -35,3 +38,27 @@ def select_unread(files: pd.DataFrame, ledger: pd.DataFrame, read_all: bool) -> 
     touched = set(folder[todo & is_list])
     todo |= is_list & folder.isin(touched)
     return files[todo].reset_index(drop=True)
+
+
+def replay_from_raw(files: pd.DataFrame, ledger: pd.DataFrame, raw_dir: Path) -> pd.DataFrame:
+    """Files read on earlier nights that are no longer in the landing zone, as
+    discover_exports would list them, read from their raw copies: when everything is
+    read again (a newcomer in the roster), exports already rotated out still count.
+    Only settled files with a known export time and a raw copy are replayed."""
+    present = pd.MultiIndex.from_frame(files[["sha256", "source_file"]])
+    gone = ~pd.MultiIndex.from_frame(ledger[["sha256", "source_path"]].astype("str")).isin(present)
+    old = ledger[gone & ledger["status"].isin(SETTLED) & ledger["observed_at"].notna()]
+    copies = old["sha256"].map(lambda sha: str(raw_dir / sha[:2] / sha))
+    kept = copies.map(os.path.isfile).astype("bool")  # a filesystem check per file
+    old, copies = old.loc[kept], copies.loc[kept]
+    replayed = pd.DataFrame(
+        {
+            "path": copies,
+            "source_file": old["source_path"],
+            "format": old["format"],
+            "size": old["size"].astype("int64"),
+            "mtime": old["observed_at"].map(pd.Timestamp.timestamp),
+            "sha256": old["sha256"],
+        }
+    )
+    return pd.concat([files, replayed], ignore_index=True)

@@ -261,10 +261,16 @@ def publish_night(
 
 
 def read_ledger(engine: Engine) -> pd.DataFrame:
-    """Every file in the ledger: sha256, source_path, status and readers_version."""
+    """Every file in the ledger: sha256, source_path, size, format, status,
+    readers_version and observed_at."""
     c = ingested_files.c
+    query = select(
+        c.sha256, c.source_path, c.size, c.format, c.status, c.readers_version, c.observed_at
+    )
     with engine.connect() as conn:
-        return pd.read_sql(select(c.sha256, c.source_path, c.status, c.readers_version), conn)
+        ledger = pd.read_sql(query, conn)
+    ledger["observed_at"] = pd.to_datetime(ledger["observed_at"], utc=True, format="ISO8601")
+    return ledger
 
 
 def completed_summaries(engine: Engine, limit: int = 1) -> list[dict]:

@@ -116,7 +116,7 @@ class Selected:
 
 @task(name="select-new-files", cache_policy=NO_CACHE, **_IO)
 def select_new_files(
-    url: str, files: pd.DataFrame, roster: landing.Roster, reingest: bool
+    url: str, files: pd.DataFrame, roster: landing.Roster, reingest: bool, raw_dir: str
 ) -> Selected:
     """Files settled in the ledger (same content at the same path, loaded or ignored
     by the current readers) are not parsed again: their rows are in the warehouse.
@@ -130,7 +130,10 @@ def select_new_files(
         reason = "requested"
     elif previous is not None and previous != digest:
         reason = "the roster's scored accounts changed"
-    todo = ledger.select_unread(files, publish.read_ledger(engine), read_all=reason is not None)
+    read_before = publish.read_ledger(engine)
+    if reason is not None:
+        files = ledger.replay_from_raw(files, read_before, Path(raw_dir))
+    todo = ledger.select_unread(files, read_before, read_all=reason is not None)
     selected = Selected(todo.reset_index(drop=True), len(files) - len(todo), reason)
     get_run_logger().info(
         "%d file(s) to read, %d already ingested%s",

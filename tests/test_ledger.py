@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from virage.schemas.fields import READERS_VERSION
-from virage.tasks.ledger import select_unread
+from virage.tasks.ledger import replay_from_raw, select_unread
 
 
 def files(*rows: tuple[str, str, str]) -> pd.DataFrame:
@@ -60,3 +60,36 @@ def test_a_new_follower_list_part_brings_its_siblings_along():
         "exports/instagram/carol/followers_1.json",
         "exports/instagram/carol/followers_2.json",
     ]
+
+
+def test_files_gone_from_the_landing_are_replayed_from_their_raw_copies(tmp_path):
+    for sha in ("kept", "gone"):
+        copy = tmp_path / sha[:2] / sha
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text("raw")
+    when = pd.Timestamp("2026-11-01 06:00", tz="UTC")
+    before = pd.DataFrame(
+        [
+            ("kept", "exports/a.posts.csv", 3, "exchange_posts", "loaded", READERS_VERSION, when),
+            ("gone", "exports/b.posts.csv", 3, "exchange_posts", "loaded", READERS_VERSION, when),
+            ("bad", "exports/c.posts.csv", 3, "exchange_posts", "quarantined", 2, when),
+            ("lost", "exports/d.posts.csv", 3, "exchange_posts", "loaded", READERS_VERSION, when),
+        ],
+        columns=[
+            "sha256",
+            "source_path",
+            "size",
+            "format",
+            "status",
+            "readers_version",
+            "observed_at",
+        ],
+    )
+    tonight = files(("kept", "exports/a.posts.csv", "exchange_posts")).assign(
+        path="exports/a.posts.csv", size=3, mtime=0.0
+    )
+    replayed = replay_from_raw(tonight, before, tmp_path)
+    assert replayed["source_file"].tolist() == ["exports/a.posts.csv", "exports/b.posts.csv"]
+    gone = replayed.iloc[1]
+    assert gone["path"] == str(tmp_path / "go" / "gone")
+    assert gone["mtime"] == when.timestamp()

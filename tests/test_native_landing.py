@@ -272,3 +272,27 @@ def test_a_handle_given_to_someone_without_consent_takes_its_stored_posts_along(
     assert query(url, "SELECT COUNT(*) AS n FROM posts WHERE handle = 'dave'")["n"][0] == 0
     dave = query(url, "SELECT posts_considered FROM influence_scores WHERE person_id = 'dave'")
     assert dave["posts_considered"].tolist() == [0]
+
+
+def test_a_newcomer_gets_posts_from_exports_only_the_raw_zone_still_holds(
+    prefect_api_url, tmp_path
+):
+    landing = write_native_landing(tmp_path / "landing")
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    frank = landing / "exports" / "tiktok" / "frank" / "user_data_tiktok.json"
+    frank.parent.mkdir(parents=True)
+    export = {**tiktok_export(2, 7600000000000000000), "Profile": {}}
+    frank.write_text(json.dumps(export), encoding="utf-8")
+    os.utime(frank, (EXPORTED, EXPORTED))
+    nightly_scores(landing=str(landing), warehouse_url=url, as_of=AS_OF)
+    frank.unlink()  # the landing zone was cleaned after the night
+
+    write_roster(landing, [*PEOPLE, ("frank", "influencer", "tiktok", "frank")])
+    second = nightly_scores(landing=str(landing), warehouse_url=url, as_of=AS_OF)
+    assert second["reingest_reason"] == "the roster's scored accounts changed"
+    found = query(url, "SELECT post_id, source_file, observed_at FROM posts WHERE handle = 'frank'")
+    assert sorted(found["post_id"]) == ["7600000000000000000", "7600000000000000001"]
+    assert set(found["source_file"]) == {"exports/tiktok/frank/user_data_tiktok.json"}
+    assert pd.to_datetime(found["observed_at"], utc=True).iloc[0] == pd.Timestamp(
+        EXPORTED, unit="s", tz="UTC"
+    )

@@ -26,9 +26,8 @@ def select_unread(files: pd.DataFrame, ledger: pd.DataFrame, read_all: bool) -> 
     a folder with a selected one."""
     if read_all:
         return files.reset_index(drop=True)
-    settled = ledger[
-        ledger["status"].isin(SETTLED) & (ledger["readers_version"] == READERS_VERSION)
-    ]
+    current = (ledger["readers_version"] == READERS_VERSION).fillna(False).astype("bool")
+    settled = ledger[ledger["status"].isin(SETTLED) & current]
     done = pd.MultiIndex.from_frame(files[["sha256", "source_file"]]).isin(
         pd.MultiIndex.from_frame(settled[["sha256", "source_path"]].astype("str"))
     )

@@ -180,6 +180,38 @@ def _purge(
     return purged
 
 
+def _insert_validation(conn: Connection, run_id: str, validation: pd.DataFrame | None) -> None:
+    """Store Great Expectations' results (gx_record.RESULT_COLUMNS), stamped."""
+    if validation is None or validation.empty:
+        return
+    results = validation.assign(run_id=run_id, validated_at=pd.Timestamp(now_utc()))
+    bulk_insert(
+        conn,
+        validation_results,
+        results[VALIDATION_RESULTS.columns].astype(VALIDATION_RESULTS.dtypes),
+    )
+
+
+def _complete_run(conn: Connection, run_id: str, summary: dict, rows_loaded: int) -> None:
+    """Mark the run completed with its counts (0 where the summary has none, as for
+    a rescore) and its summary as JSON."""
+    count = {c: summary.get(c, 0) for c in ("files_seen", "files_loaded", "files_quarantined")}
+    conn.execute(
+        update(pipeline_runs)
+        .where(pipeline_runs.c.run_id == run_id)
+        .values(
+            status="completed",
+            finished_at=now_utc(),
+            **count,
+            rows_loaded=rows_loaded,
+            rows_quarantined=summary.get("rows_quarantined", 0),
+            rows_skipped=summary.get("rows_skipped", 0),
+            quarantined_by_rule=json.dumps(summary.get("quarantined_by_rule", {})),
+            summary=json.dumps(summary, default=str),
+        )
+    )
+
+
 def publish_night(
     engine: Engine,
     run_id: str,
@@ -226,13 +258,7 @@ def publish_night(
             private_accounts = pd.DataFrame({"platform": [], "handle": []}, dtype="str")
         purged = _purge(conn, kept_people, private_accounts)
         bulk_insert(conn, quarantine, stamped)
-        if night.validation is not None and not night.validation.empty:
-            results = night.validation.assign(run_id=run_id, validated_at=pd.Timestamp(now_utc()))
-            bulk_insert(
-                conn,
-                validation_results,
-                results[VALIDATION_RESULTS.columns].astype(VALIDATION_RESULTS.dtypes),
-            )
+        _insert_validation(conn, run_id, night.validation)
         counts = {
             "posts_written": written,
             "snapshots_written": snapshots,
@@ -240,23 +266,7 @@ def publish_night(
             "scores_published": published,
             **purged,
         }
-        summary = {**summary, **counts}
-        conn.execute(
-            update(pipeline_runs)
-            .where(pipeline_runs.c.run_id == run_id)
-            .values(
-                status="completed",
-                finished_at=now_utc(),
-                files_seen=summary["files_seen"],
-                files_loaded=summary["files_loaded"],
-                files_quarantined=summary["files_quarantined"],
-                rows_loaded=written,
-                rows_quarantined=summary["rows_quarantined"],
-                rows_skipped=summary["rows_skipped"],
-                quarantined_by_rule=json.dumps(summary.get("quarantined_by_rule", {})),
-                summary=json.dumps(summary, default=str),
-            )
-        )
+        _complete_run(conn, run_id, {**summary, **counts}, rows_loaded=written)
     return counts
 
 
@@ -275,14 +285,18 @@ def read_ledger(engine: Engine) -> pd.DataFrame:
 
 def completed_summaries(engine: Engine, limit: int = 1) -> list[dict]:
     """The JSON summaries of the latest completed runs, newest first."""
+    with engine.connect() as conn:
+        return _completed_summaries(conn, limit)
+
+
+def _completed_summaries(conn: Connection, limit: int) -> list[dict]:
     query = (
         select(pipeline_runs.c.summary)
         .where(pipeline_runs.c.status == "completed")
         .order_by(pipeline_runs.c.finished_at.desc())
         .limit(limit)
     )
-    with engine.connect() as conn:
-        return [json.loads(found) for found in conn.execute(query).scalars() if found]
+    return [json.loads(found) for found in conn.execute(query).scalars() if found]
 
 
 def last_completed_summary(engine: Engine) -> dict:
@@ -340,36 +354,10 @@ def publish_scores(
             )
         ).rowcount
         published = bulk_insert(conn, influence_scores, scores.assign(run_id=run_id))
-        if validation is not None and not validation.empty:
-            results = validation.assign(run_id=run_id, validated_at=pd.Timestamp(now_utc()))
-            bulk_insert(
-                conn,
-                validation_results,
-                results[VALIDATION_RESULTS.columns].astype(VALIDATION_RESULTS.dtypes),
-            )
-        previous = conn.execute(
-            select(pipeline_runs.c.summary)
-            .where(pipeline_runs.c.status == "completed")
-            .order_by(pipeline_runs.c.finished_at.desc())
-            .limit(1)
-        ).scalar()
-        digest = json.loads(previous).get("scored_accounts_digest") if previous else None
+        _insert_validation(conn, run_id, validation)
+        previous = next(iter(_completed_summaries(conn, 1)), {})
+        digest = previous.get("scored_accounts_digest")
         counts = {"scores_replaced": max(replaced, 0), "scores_published": published}
         summary = {**summary, **counts, "scored_accounts_digest": digest}
-        conn.execute(
-            update(pipeline_runs)
-            .where(pipeline_runs.c.run_id == run_id)
-            .values(
-                status="completed",
-                finished_at=now_utc(),
-                files_seen=0,
-                files_loaded=0,
-                files_quarantined=0,
-                rows_loaded=0,
-                rows_quarantined=0,
-                rows_skipped=0,
-                quarantined_by_rule=json.dumps({}),
-                summary=json.dumps(summary, default=str),
-            )
-        )
+        _complete_run(conn, run_id, summary, rows_loaded=0)
     return counts

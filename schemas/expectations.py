@@ -18,10 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Date, Integer, Text
+from sqlalchemy import Date, DateTime, Integer, Text
 
 from virage.schemas.fields import (
     ACCOUNTS,
+    CAMPAIGN_KINDS,
     COMPONENTS,
     POSTS,
     ROSTER,
@@ -114,15 +115,43 @@ CAMPAIGNS = Frame(
         ),
         Field("start", "datetime64[us]", Date(), True, "first day, if given"),
         Field("end", "datetime64[us]", Date(), True, "last day, if given"),
+        Field("kind", "str", Text(), False, "topic or event", allowed=CAMPAIGN_KINDS),
+        Field(
+            "event_markers",
+            "Int64",
+            Integer(),
+            False,
+            "hashtags, brand handles and brand domains that are not blank",
+            min_value=0,
+        ),
+        Field(
+            "event_start",
+            "datetime64[us, UTC]",
+            DateTime(timezone=True),
+            True,
+            "an event's start, UTC",
+        ),
+        Field(
+            "event_end", "datetime64[us, UTC]", DateTime(timezone=True), True, "an event's end, UTC"
+        ),
     ),
 )
 """campaigns.yaml as a frame for Great Expectations (pydantic already refuses a bad
 file before the run; this suite records what was checked, next to the others)."""
 
 
+_is_event = {
+    "type": "comparison",
+    "column": {"name": "kind"},
+    "operator": "==",
+    "parameter": "event",
+}
+
+
 def campaigns_expectations() -> list[dict]:
     """Id present and unique, a name, at least one keyword or hashtag (relevance is
-    topical), start on or before end where both are given."""
+    topical), start on or before end where both are given; an event has its start and
+    end, in order, and at least one marker."""
     return [
         *expectations_for(CAMPAIGNS),
         *key_is_unique(CAMPAIGNS),
@@ -151,6 +180,30 @@ def campaigns_expectations() -> list[dict]:
                 "ignore_row_if": "either_value_is_missing",
             },
             "description": "end on or after start, where both are given",
+        },
+        *(
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "kwargs": {"column": bound, "row_condition": _is_event},
+                "description": f"an event has its {bound}",
+            }
+            for bound in ("event_start", "event_end")
+        ),
+        {
+            "type": "expect_column_values_to_be_between",
+            "kwargs": {"column": "event_markers", "min_value": 1, "row_condition": _is_event},
+            "description": "an event has a hashtag, brand handle or brand domain to mark its "
+            "coverage: event_markers >= 1 where kind is event",
+        },
+        {
+            "type": "expect_column_pair_values_a_to_be_greater_than_b",
+            "kwargs": {
+                "column_A": "event_end",
+                "column_B": "event_start",
+                "or_equal": True,
+                "ignore_row_if": "either_value_is_missing",
+            },
+            "description": "event_end on or after event_start",
         },
     ]
 

@@ -101,11 +101,29 @@ def campaign_rows(campaigns: Iterable[Any]) -> pd.DataFrame:
             "hashtags": sum(bool(str(h).strip("# ")) for h in c.hashtags),
             "start": c.start,
             "end": c.end,
+            **_event_fields(c),
         }
         for c in campaigns
     ]
     frame = pd.DataFrame(rows, columns=CAMPAIGNS.columns)
     return frame.astype(CAMPAIGNS.dtypes)
+
+
+def _event_fields(campaign: Any) -> dict:
+    """kind, event_markers, event_start and event_end of a campaign (a topic campaign,
+    or an object without them: topic, its markers, no event times)."""
+    is_event = getattr(campaign, "is_event", False)
+    markers = [h.strip("# ") for h in campaign.hashtags] + [
+        str(m).strip("@ ")
+        for m in (*getattr(campaign, "brand_handles", ()), *getattr(campaign, "brand_domains", ()))
+    ]
+    start, end = campaign.event_period() if is_event else (None, None)
+    return {
+        "kind": "event" if is_event else "topic",
+        "event_markers": sum(bool(m) for m in markers),
+        "event_start": start,
+        "event_end": end,
+    }
 
 
 def empty_results() -> pd.DataFrame:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 import yaml
@@ -29,8 +31,16 @@ CAMPAIGNS_FILE = "campaigns.yaml"
 EXPORTS_DIR = "exports"
 RAW_DIR = "raw"
 DOCS_DIR = "data-docs"
+REPORT_DIR = "report"
 
-MIX_WEIGHTS = ("reach", "resonance", "activity", "audience_quality", "advocacy")
+MIX_WEIGHTS = (
+    "reach",
+    "resonance",
+    "activity",
+    "audience_quality",
+    "advocacy",
+    "event_coverage",
+)
 FACTOR_WEIGHTS = ("relevance", "credibility")
 _IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
@@ -52,6 +62,36 @@ class Campaign(BaseModel):
     half_life_days: float | None = Field(
         default=None, gt=0, description="recency half-life of relevance, in days"
     )
+    kind: Literal["topic", "event"] = "topic"
+    event_start: dt.date | dt.datetime | None = None
+    event_end: dt.date | dt.datetime | None = None
+    event_timezone: str = Field(
+        default="UTC",
+        description="IANA zone of event_start/event_end given as dates or without offset",
+    )
+
+    @field_validator("event_start", "event_end", mode="before")
+    @classmethod
+    def _date_or_time(cls, value: object) -> object:
+        # A date is a whole day, a time an instant: "2026-05-15T00:00" must stay a
+        # time (pydantic alone would read it as the date).
+        if isinstance(value, str):
+            text = value.strip()
+            if any(sep in text for sep in ("T", "t", " ", ":")):
+                return dt.datetime.fromisoformat(text)
+            return dt.date.fromisoformat(text)
+        return value
+
+    @field_validator("event_timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {zone!r} (an IANA name, e.g. Europe/Paris)"
+            ) from None
+        return zone
 
     @field_validator("keywords", "hashtags", "brand_handles", "brand_domains", mode="before")
     @classmethod
@@ -85,7 +125,59 @@ class Campaign(BaseModel):
             raise ValueError("needs at least one keyword or hashtag: relevance is topical")
         if self.start and self.end and self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
+        self._check_event()
         return self
+
+    def _check_event(self) -> None:
+        given = [n for n in ("event_start", "event_end") if getattr(self, n) is not None]
+        if self.event_timezone != "UTC":
+            given.append("event_timezone")
+        if self.kind != "event":
+            if given:
+                verb = "needs" if len(given) == 1 else "need"
+                raise ValueError(f"{', '.join(given)} {verb} kind: event")
+            return
+        if self.event_start is None or self.event_end is None:
+            raise ValueError("an event needs event_start and event_end")
+        if not any(h.strip("# ") for h in self.hashtags) and not any(
+            m.strip("@ ") for m in (*self.brand_handles, *self.brand_domains)
+        ):
+            raise ValueError(
+                "an event needs hashtags or brand handles/domains: they mark its coverage"
+            )
+        start, end = self.event_period()
+        # Compared as written: an end day equal to the start day is a one-day event.
+        if _instant(self.event_end, self.event_timezone, end=False) < start:
+            raise ValueError(f"event_end {self.event_end} is before event_start {self.event_start}")
+        if (self.end and start.date() > self.end) or (
+            self.start and end <= pd.Timestamp(self.start, tz="UTC")
+        ):
+            raise ValueError("the event lies outside the campaign's start and end")
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind == "event"
+
+    def event_period(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """[start, end) of the event in UTC. A date is the whole day in
+        event_timezone (the end date included); a time without an offset is read in
+        event_timezone; a time with an offset is taken as written."""
+        if self.event_start is None or self.event_end is None:
+            raise ValueError(f"campaign {self.id} is not an event")
+        return (
+            _instant(self.event_start, self.event_timezone, end=False),
+            _instant(self.event_end, self.event_timezone, end=True),
+        )
+
+
+def _instant(value: dt.date | dt.datetime, zone: str, *, end: bool) -> pd.Timestamp:
+    """A campaigns.yaml event bound as a UTC instant (see Campaign.event_period)."""
+    if not isinstance(value, dt.datetime):  # a whole day: its end is the next midnight
+        value = dt.datetime.combine(value + dt.timedelta(days=int(end)), dt.time())
+    moment = pd.Timestamp(value)
+    if moment.tzinfo is None:
+        moment = moment.tz_localize(zone)
+    return moment.tz_convert("UTC")
 
 
 @dataclass
@@ -137,6 +229,12 @@ def docs_folder(root: Path, docs_dir: str | None = None) -> str:
     """Where Great Expectations Data Docs are built: the folder given, else
     VIRAGE_DOCS_DIR, else <landing>/data-docs."""
     return _output_folder(root, docs_dir, "VIRAGE_DOCS_DIR", DOCS_DIR, "Data Docs folder")
+
+
+def report_folder(root: Path, report_dir: str | None = None) -> str:
+    """Where the nightly run writes the HTML report (tasks/report.py): the folder
+    given, else VIRAGE_REPORT_DIR, else <landing>/report."""
+    return _output_folder(root, report_dir, "VIRAGE_REPORT_DIR", REPORT_DIR, "report folder")
 
 
 def _output_folder(root: Path, given: str | None, variable: str, default: str, what: str) -> str:

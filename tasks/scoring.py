@@ -63,6 +63,10 @@ DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
     },
 }
 
+EVENT_WEIGHTS: dict[str, float] = {"event_coverage": 1.0}
+"""Laid over both roles' weights for an event campaign (the campaign's own weights
+come after): the event's coverage weighs as much as the rest of the mix together."""
+
 PROFILE_COLUMNS = [
     "reach",
     "resonance",
@@ -97,6 +101,19 @@ def window_bounds(as_of: dt.date, days: int = WINDOW_DAYS) -> tuple[pd.Timestamp
     """[start, end) in UTC: the `days` days ending with the whole of `as_of`."""
     end = pd.Timestamp(as_of + dt.timedelta(days=1), tz="UTC")
     return end - pd.Timedelta(days=days), end
+
+
+def campaign_period(
+    campaign: Campaign, as_of: dt.date, window_days: int = WINDOW_DAYS
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[start, end) in UTC of the posts a campaign scores: the window, narrowed by the
+    campaign's start and end days (both included whole) where it has them."""
+    start, end = window_bounds(as_of, window_days)
+    if campaign.start:
+        start = max(start, pd.Timestamp(campaign.start, tz="UTC"))
+    if campaign.end:
+        end = min(end, pd.Timestamp(campaign.end + dt.timedelta(days=1), tz="UTC"))
+    return start, end
 
 
 def latest_followers(accounts: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -291,11 +308,7 @@ def campaign_components(
     window's posts with `folded` text and `engagement`; `corpus` the folded texts
     keyword rarity is measured over (default: `posts`)."""
     corpus = posts["folded"] if corpus is None else corpus
-    start, end = window_bounds(as_of, window_days)
-    if campaign.start:
-        start = max(start, pd.Timestamp(campaign.start, tz="UTC"))
-    if campaign.end:
-        end = min(end, pd.Timestamp(campaign.end + dt.timedelta(days=1), tz="UTC"))
+    start, end = campaign_period(campaign, as_of, window_days)
     posts = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
 
     # Recency counts back from the end of what is scored, so a finished campaign's
@@ -344,6 +357,33 @@ def campaign_components(
     return pd.DataFrame({"relevance": relevance, "advocacy": advocacy})
 
 
+def window_posts(
+    posts: pd.DataFrame, accounts: pd.DataFrame, as_of: dt.date, window_days: int = WINDOW_DAYS
+) -> pd.DataFrame:
+    """The window's posts, each once (the latest copy), with `reactions` (likes +
+    comments), `engagement` (+ shares), `folded` text and the posting account's
+    `followers` (its latest count on or before `as_of`)."""
+    start, end = window_bounds(as_of, window_days)
+    key = list(POSTS.key)
+    if posts.duplicated(key).any():  # one post counts once: the latest copy
+        latest = (
+            posts.sort_values("observed_at", kind="stable") if "observed_at" in posts else posts
+        )
+        posts = latest.drop_duplicates(key, keep="last")
+    window = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
+    counts = window[["likes", "comments", "shares"]].astype("float64")
+    # A count the export does not give (LinkedIn and Instagram archives give none) is
+    # unknown, not zero: such posts add nothing to the engagement medians.
+    window = window.assign(
+        reactions=counts[["likes", "comments"]].sum(axis=1, min_count=1),
+        engagement=counts.sum(axis=1, min_count=1),
+        folded=fold_series(window["text"]),
+    )
+    account = ["platform", "handle"]
+    followers = latest_followers(accounts, as_of)[[*account, "followers"]]
+    return window.merge(followers, on=account, how="left")
+
+
 MIX_FLOOR = 1.0
 """Components enter the geometric mix as at least 1 (of 100): a zero must weigh
 heavily, not make every score 0."""
@@ -384,27 +424,13 @@ def score_campaigns(
     posts: attributed posts (person_id, platform, handle, posted_at, text, url, counts,
     is_sponsored); accounts: follower snapshots with person_id; people: person_id,
     display_name, role."""
-    start, end = window_bounds(as_of, window_days)
-    key = list(POSTS.key)
-    if posts.duplicated(key).any():  # one post counts once: the latest copy
-        latest = (
-            posts.sort_values("observed_at", kind="stable") if "observed_at" in posts else posts
-        )
-        posts = latest.drop_duplicates(key, keep="last")
-    window = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
-    counts = window[["likes", "comments", "shares"]].astype("float64")
-    # A count the export does not give (LinkedIn and Instagram archives give none) is
-    # unknown, not zero: such posts add nothing to the engagement medians.
-    window = window.assign(
-        reactions=counts[["likes", "comments"]].sum(axis=1, min_count=1),
-        engagement=counts.sum(axis=1, min_count=1),
-        folded=fold_series(window["text"]),
-    )
+    # events.py builds on this module (window, constants): imported here, not above.
+    from virage.tasks.events import event_coverage
 
-    profile = profile_components(window, accounts, people, as_of, window_days)
-    key = ["platform", "handle"]
-    followers = latest_followers(accounts, as_of)[[*key, "followers"]]
-    window = window.merge(followers, on=key, how="left")
+    window = window_posts(posts, accounts, as_of, window_days)
+    profile = profile_components(
+        window.drop(columns="followers"), accounts, people, as_of, window_days
+    )
     base = people.set_index("person_id")[["display_name", "role"]].join(profile)
     frames = []
     for campaign in campaigns:
@@ -412,9 +438,14 @@ def score_campaigns(
         frame = base.join(topical)
         frame["relevance"] = frame["relevance"].fillna(0.0)
         frame["advocacy"] = frame["advocacy"].fillna(0.0).where(frame["role"] == "ambassador")
+        frame["event_coverage"] = np.nan
+        if campaign.is_event:
+            coverage = event_coverage(window, campaign, as_of, window_days)
+            frame["event_coverage"] = coverage.reindex(frame.index).fillna(0.0)
         frame["score"] = np.nan
         for role, role_weights in DEFAULT_WEIGHTS.items():
-            weights = {**role_weights, **campaign.weights}
+            event = EVENT_WEIGHTS if campaign.is_event else {}
+            weights = {**role_weights, **event, **campaign.weights}
             if role != "ambassador":
                 weights["advocacy"] = 0.0
             is_role = frame["role"] == role
@@ -431,6 +462,8 @@ weakness."""
 _PHRASES: dict[str, tuple[str, str]] = {
     # component: (said when strong, said when weak); {tier} and {sponsored} filled in.
     "relevance": ("often on this campaign's topic", "rarely on this campaign's topic"),
+    # Before the profile's phrases: on a tie, an event's coverage says more.
+    "event_coverage": ("covered the event widely", "barely covered the event"),
     "resonance": ("high engagement for a {tier} account", "low engagement for a {tier} account"),
     "reach": ("large audience", "small audience"),
     "credibility": ("few sponsored posts", "{sponsored} of posts sponsored"),

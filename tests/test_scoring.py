@@ -73,9 +73,10 @@ def test_every_consenting_person_gets_a_row_per_campaign_in_range(tmp_path):
     for campaign in ("velo", "cuisine"):
         assert set(by_person(scores, campaign).index) == consenting
     assert list(scores.columns) == SCORES.columns
-    components = ["score", *(c for c in COMPONENTS if c != "advocacy")]
+    components = ["score", *(c for c in COMPONENTS if c not in ("advocacy", "event_coverage"))]
     assert scores[components].notna().all().all()
     assert ((scores[components] >= 0) & (scores[components] <= 100)).all().all()
+    assert scores["event_coverage"].isna().all()  # topic campaigns only
     assert scores.loc[scores["role"] == "influencer", "advocacy"].isna().all()
     assert scores.loc[scores["role"] == "ambassador", "advocacy"].between(0, 100).all()
     assert not scores.duplicated(["as_of_date", "campaign_id", "person_id"]).any()

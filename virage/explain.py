@@ -13,7 +13,12 @@ from virage.leaderboard import read_leaderboard
 from virage.schemas.fields import COMPONENTS
 from virage.tasks.landing import Campaign
 from virage.tasks.publish import read_stored
-from virage.tasks.scoring import RECENCY_HALF_LIFE_DAYS, topical_strength, window_bounds
+from virage.tasks.scoring import (
+    RECENCY_HALF_LIFE_DAYS,
+    campaign_period,
+    topical_strength,
+    window_bounds,
+)
 from virage.tasks.text import brand_pattern, fold_series, matches
 
 POST_COLUMNS = ["posted_at", "platform", "engagement", "on_topic", "brand", "text"]
@@ -81,11 +86,14 @@ def _weighed(
         posts["brand"] = False
         posts["weight"] = 0.0
         return posts
-    _, end = window_bounds(as_of)
+    # As scoring does: only the campaign's period counts, recency from its end.
+    start, end = campaign_period(campaign, as_of)
+    in_period = (posts["posted_at"] >= start) & (posts["posted_at"] < end)
     half_life = campaign.half_life_days or RECENCY_HALF_LIFE_DAYS
     age_days = (end - posts["posted_at"]).dt.total_seconds() / 86400
-    posts["on_topic"] = topical_strength(posts["folded"], campaign, corpus).round(2)
-    posts["brand"] = matches(
+    strength = topical_strength(posts["folded"], campaign, corpus)
+    posts["on_topic"] = strength.where(in_period, 0.0).round(2)
+    posts["brand"] = in_period & matches(
         posts["folded"], brand_pattern(campaign.brand_handles, campaign.brand_domains)
     )
     posts["weight"] = np.power(0.5, age_days / half_life) * posts["on_topic"]
@@ -93,6 +101,7 @@ def _weighed(
 
 
 def component_table(score: pd.Series) -> list[tuple[str, str]]:
-    """(component, value) pairs for printing; advocacy shown only for ambassadors."""
-    shown = [c for c in COMPONENTS if not (c == "advocacy" and pd.isna(score[c]))]
+    """(component, value) pairs for printing; advocacy shown only for ambassadors,
+    event coverage only in event campaigns."""
+    shown = [c for c in COMPONENTS if pd.notna(score[c])]  # advocacy, event_coverage
     return [(c.replace("_", " "), f"{float(score[c]):.1f}") for c in shown]

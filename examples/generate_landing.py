@@ -42,6 +42,7 @@ AS_OF = pd.Timestamp("2026-11-20", tz="UTC")
 FIRST_DAY = pd.Timestamp("2026-07-01", tz="UTC")
 BRAND = "@lumenmobilite"
 DOMAIN = "lumen-mobilite.example"
+EVENT_DOMAIN = f"live.{DOMAIN}"
 
 CAMPAIGNS = [
     {
@@ -81,6 +82,19 @@ CAMPAIGNS = [
         "brand_domains": [DOMAIN],
         "start": "2026-10-01",
         "weights": {"reach": 0.25, "resonance": 0.35},
+    },
+    {
+        "id": "lumen-live",
+        "name": "Lumen Live 2026 (launch evening, Lyon)",
+        "kind": "event",
+        "keywords": ["lancement", "launch"],
+        "hashtags": ["#LumenLive"],
+        "brand_domains": [EVENT_DOMAIN],
+        "start": "2026-11-01",
+        "end": "2026-11-30",
+        "event_start": "2026-11-12T18:00",
+        "event_end": "2026-11-12T22:00",
+        "event_timezone": "Europe/Paris",
     },
 ]
 
@@ -921,6 +935,105 @@ def native_accounts(crowd: list[dict]) -> set[tuple[str, str]]:
     return {(platform, "@" + by_id[pid]["handles"][platform]) for pid, platform in chosen}
 
 
+# --- the launch evening (campaign lumen-live) ----------------------------------------
+# Invited reporters and staff cover Lumen Live, 12 November 2026, 18:00-22:00 in Lyon.
+# Drawn from a generator of their own: the other posts stay as they were.
+
+EVENT_START = pd.Timestamp("2026-11-12 18:00", tz="Europe/Paris")
+EVENT_END = pd.Timestamp("2026-11-12 22:00", tz="Europe/Paris")
+EVENT_TEXTS = {
+    "before": [
+        "J-{days} avant le #LumenLive : on vous fait découvrir le nouveau vélo cargo",
+        "Invited to #LumenLive next week, stay tuned",
+        "Inscriptions ouvertes pour la soirée de lancement https://" + EVENT_DOMAIN,
+    ],
+    "during": [
+        "En direct du #LumenLive : la présentation commence !",
+        "Live from #LumenLive: the new cargo bike is on stage",
+        "Démo de recharge rapide sur le stand #LumenLive",
+        "#LumenLive quelle ambiance ce soir à Lyon",
+    ],
+    "after": [
+        "Ce que je retiens du #LumenLive d'hier soir",
+        "My takeaways from #LumenLive last night",
+        "Le replay de la soirée est en ligne : https://" + EVENT_DOMAIN + "/replay",
+    ],
+}
+EVENT_REPORTERS = {
+    # person_id: (posts before, during, after, first post this many days before)
+    "inf-camille": (2, 4, 1, 9),
+    "inf-amy": (1, 3, 0, None),
+    "inf-sarah": (0, 2, 1, None),
+    "inf-hugo": (0, 0, 2, None),  # only the day after
+    "inf-noconsent": (0, 2, 0, None),  # never stored: no consent
+}
+
+
+def event_posts(crowd: list[dict], native: set[tuple[str, str]]) -> list[dict]:
+    """The posts about Lumen Live: reporters before, during and after it, and about
+    two thirds of the staff during the evening or the day after."""
+    rng = np.random.default_rng(20261112)
+    hour, day = pd.Timedelta(hours=1), pd.Timedelta(days=1)
+    plan: dict[str, list[tuple[pd.Timestamp, str]]] = {}
+    for pid, (before, during, after, first) in EVENT_REPORTERS.items():
+        times = [(EVENT_START - first * day, "before")] if first else []
+        times += [
+            (EVENT_START - pd.Timedelta(hours=float(rng.uniform(2, 24 * 6))), "before")
+            for _ in range(before)
+        ]
+        times += [
+            (EVENT_START + pd.Timedelta(minutes=float(rng.uniform(0, 240))), "during")
+            for _ in range(during)
+        ]
+        times += [
+            (EVENT_END + pd.Timedelta(hours=float(rng.uniform(10, 40))), "after")
+            for _ in range(after)
+        ]
+        plan[pid] = times
+    for person in crowd:
+        if person["role"] != "ambassador":
+            continue
+        draw = rng.random()
+        if draw < 0.4:
+            plan[person["person_id"]] = [(EVENT_START + rng.uniform(0, 4) * hour, "during")]
+        elif draw < 0.65:
+            plan[person["person_id"]] = [(EVENT_END + rng.uniform(12, 30) * hour, "after")]
+    by_id = {p["person_id"]: p for p in crowd}
+    rows = []
+    for pid, times in plan.items():
+        person = by_id[pid]
+        usable = [p for p in person["accounts"] if (p, "@" + person["handles"][p]) not in native]
+        if not usable:
+            continue
+        platform = usable[0]
+        followers = person["accounts"][platform]
+        for k, (when, phase) in enumerate(sorted(times)):
+            text = str(rng.choice(EVENT_TEXTS[phase])).replace("{days}", "3")
+            if rng.random() < person["sponsored"]:
+                text += " #sponsorisé"
+            er = tier_median_er(pd.Series([followers])).iloc[0] * person["engagement"]
+            likes = int(followers * er * rng.lognormal(0.3, 0.4))
+            impressions = (
+                int(followers * rng.uniform(0.2, 0.6)) if platform in ("linkedin", "x") else None
+            )
+            rows.append(
+                {
+                    "platform": platform,
+                    "handle": "@" + person["handles"][platform],
+                    "post_id": f"{pid}-{platform}-live-{k:02d}",
+                    "posted_at": when.tz_convert("Europe/Paris"),
+                    "text": text,
+                    "url": f"https://{platform}.example/{person['handles'][platform]}/live-{k}",
+                    "impressions": impressions,
+                    "likes": likes,
+                    "comments": int(likes * rng.uniform(0.02, 0.1)),
+                    "shares": int(likes * rng.uniform(0.0, 0.05)),
+                    "clicks": None,
+                }
+            )
+    return rows
+
+
 def main(target: Path = Path(__file__).parent / "landing") -> None:
     rng = np.random.default_rng(2026)
     crowd = people(rng)
@@ -930,6 +1043,9 @@ def main(target: Path = Path(__file__).parent / "landing") -> None:
         handle=lambda f: "@fan" + f.index.astype(str), post_id=lambda f: "fan-" + f["post_id"]
     )
     posts = pd.concat([posts, strangers], ignore_index=True).sort_values("posted_at")
+    # The launch evening's posts slot in by time; a stable sort keeps the others' order.
+    live = pd.DataFrame(event_posts(crowd, native_accounts(crowd)))
+    posts = pd.concat([posts, live], ignore_index=True).sort_values("posted_at", kind="stable")
     native = pd.Series(
         list(zip(posts["platform"], posts["handle"], strict=True)), index=posts.index
     ).isin(native_accounts(crowd))

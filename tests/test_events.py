@@ -408,3 +408,26 @@ def test_great_expectations_checks_the_event_fields_of_campaigns_yaml():
         ("expect_column_values_to_be_between", "event_markers"): 1,
         ("expect_column_pair_values_a_to_be_greater_than_b", "event_end, event_start"): 1,
     }
+
+
+def test_the_daily_view_keeps_each_events_latest_run(warehouse):
+    world = generate_event_world(2026)
+    other = Campaign.model_validate({**EVENT_FIELDS, "id": "summit-b", "end": "2026-06-29"})
+    engine = open_warehouse(warehouse)
+    earlier = AS_OF - dt.timedelta(days=1)
+    with engine.begin() as conn:
+        first = event_summaries(world.posts, world.accounts, world.people, [EVENT, other], earlier)
+        replace_event_summary(conn, "first", earlier, first)
+        # The later run no longer has summit-b (say, taken out of campaigns.yaml).
+        latest = event_summaries(world.posts, world.accounts, world.people, [EVENT], AS_OF)
+        replace_event_summary(conn, "latest", AS_OF, latest)
+        daily = pd.read_sql(text("SELECT * FROM event_coverage_daily"), conn)
+    daily["as_of_date"] = pd.to_datetime(daily["as_of_date"]).dt.date  # text in SQLite
+    shown = daily.groupby("campaign_id")["as_of_date"].agg(["nunique", "max", "size"])
+    assert shown.loc[EVENT.id].tolist() == [1, AS_OF, len(latest)]
+    b_rows = (first["campaign_id"] == "summit-b").sum()
+    assert shown.loc["summit-b"].tolist() == [1, earlier, b_rows]
+    assert (
+        daily["posts"].sum()
+        == latest["posts"].sum() + first.loc[first["campaign_id"] == "summit-b", "posts"].sum()
+    )

@@ -210,7 +210,7 @@ def _latest_nightly_run(conn, day: dt.date) -> dict | None:
         .limit(RECENT_RUNS_SEARCHED)
     )
     for row in conn.execute(query).mappings():
-        if '"kind": "rescore"' not in (row["summary"] or ""):
+        if _summary_of(row).get("kind") != "rescore":
             return dict(row)
     return None
 
@@ -947,7 +947,8 @@ def quarantine_sections(data: ReportData) -> list[Section]:
     return sections
 
 
-def _summary_of(run: dict) -> dict:
+def _summary_of(run) -> dict:
+    """The run's JSON summary as a dict ({} when absent or unreadable)."""
     try:
         told = json.loads(run.get("summary") or "{}")
     except ValueError:

@@ -43,6 +43,7 @@ from virage.errors import ConfigError
 from virage.schemas.fields import COMPONENTS, ROLES, SCORES
 from virage.schemas.warehouse import (
     campaigns,
+    event_summary,
     influence_scores,
     people,
     pipeline_runs,
@@ -96,6 +97,9 @@ class ReportData:
     quarantined_files_total: int = 0
     reported: list[str] = field(default_factory=list)
     """The campaign ids that get a page."""
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """event_summary rows of the reported event campaigns, from each one's latest run
+    up to `day` (empty without any)."""
 
 
 def read_report_data(
@@ -130,6 +134,11 @@ def read_report_data(
         history = _read(conn, _history(day, chosen, sorted(set(shown["person_id"]))))
         run = _latest_nightly_run(conn, day)
         rules, files, total = _read_quarantine(conn, run["run_id"] if run else None)
+        events = (
+            _read(conn, _event_days(day, chosen))
+            if event_summary.name in present
+            else pd.DataFrame()
+        )
     # Only the pairs on a leaderboard: the query matched people and campaigns apart.
     history = history.merge(
         shown[["campaign_id", "role", "person_id"]], on=["campaign_id", "role", "person_id"]
@@ -147,6 +156,7 @@ def read_report_data(
         quarantined_files=files,
         quarantined_files_total=total,
         reported=reported,
+        events=events,
     )
 
 
@@ -196,6 +206,22 @@ def _history(day: dt.date, chosen: list[str], person_ids: list[str]):
         select(s.as_of_date, s.campaign_id, s.role, s.person_id, s.score, s.rank)
         .where(s.as_of_date <= day, s.campaign_id.in_(chosen), s.person_id.in_(person_ids))
         .order_by(s.as_of_date)
+    )
+
+
+def _event_days(day: dt.date, chosen: list[str]):
+    """Each event campaign's daily rows from its latest run up to `day`."""
+    e = event_summary.c
+    seen = event_summary.alias("seen")
+    newest = (
+        select(func.max(seen.c.as_of_date))
+        .where(seen.c.campaign_id == e.campaign_id, seen.c.as_of_date <= day)
+        .scalar_subquery()
+    )
+    return (
+        select(event_summary)
+        .where(e.campaign_id.in_(chosen), e.as_of_date == newest)
+        .order_by(e.campaign_id, e.day)
     )
 
 
@@ -792,8 +818,112 @@ def campaign_pages(data: ReportData) -> list[Page]:
     return pages
 
 
+# --- event pages --------------------------------------------------------------------
+
+
+def _percent(value: object) -> str:
+    return f"{float(value):.0%}" if _present(value) else "–"
+
+
+def event_filename(campaign_id: str) -> str:
+    return campaign_filename(campaign_id).replace("campaign-", "event-", 1)
+
+
+def event_pages(data: ReportData) -> list[Page]:
+    """One page per event campaign with an event_summary: the timeline of its
+    coverage (posts and people posting per day, before, during and after), the
+    staff's participation and the numbers per day."""
+    if data.events.empty:
+        return []
+    overview = data.campaigns.set_index("campaign_id", drop=False)
+    pages = []
+    for campaign_id, rows in data.events.groupby("campaign_id", sort=True):
+        if campaign_id not in data.reported:
+            continue
+        campaign = overview.loc[campaign_id].to_dict()
+        name = campaign.get("name")
+        title = name if isinstance(name, str) and name else str(campaign_id)
+        rows = rows.sort_values("day")
+        days = [pd.Timestamp(d).date() for d in rows["day"]]
+        posts = [float(v) for v in rows["posts"]]
+        posting = [float(v) for v in rows["people_posting"]]
+        top = max([*posts, 1.0])
+        step = _nice_step(top, 4, whole=True)
+        series = [
+            Series("posts covering the event", posts, PALETTE[0]),
+            Series("people posting", posting, PALETTE[1]),
+        ]
+        chart_id = "event-timeline"
+        chart_title = f"Coverage of {title} per day"
+        svg = line_chart(
+            chart_id,
+            chart_title,
+            days,
+            series,
+            x_label="day (UTC)",
+            y_label="posts / people",
+            y_max=math.ceil(top / step) * step,
+        )
+        during = [d for d, phase in zip(days, rows["phase"], strict=True) if phase == "during"]
+        phases = (
+            f"the event: {during[0]}" + (f" to {during[-1]}" if during[-1] != during[0] else "")
+            if during
+            else "the event's days are outside the period shown"
+        )
+        caption = esc(f"{chart_title}, {days[0]} to {days[-1]}; {phases}.")
+        share = rows["ambassador_share_to_date"].iloc[-1]
+        facts = [
+            ("posts covering it", esc(int(rows["posts"].sum()))),
+            ("reach", esc(f"{int(rows['reach'].sum()):,}")),
+            (
+                "staff taking part",
+                f"{_percent(share)} of the consenting ambassadors",
+            ),
+            ("as computed on", esc(pd.Timestamp(rows["as_of_date"].iloc[0]).date())),
+        ]
+        facts_html = (
+            '<dl class="facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
+        )
+        columns = [
+            Column("day", lambda r: esc(pd.Timestamp(r["day"]).date()), kind="short"),
+            Column("phase", lambda r: esc(r["phase"]), kind="short"),
+            Column("posts", lambda r: esc(r["posts"]), numeric=True),
+            Column("people", lambda r: esc(r["people_posting"]), numeric=True),
+            Column("first time", lambda r: esc(r["first_time_posters"]), numeric=True),
+            Column("staff", lambda r: esc(r["ambassadors_posting"]), numeric=True),
+            Column(
+                "staff to date",
+                lambda r: _percent(r["ambassador_share_to_date"]),
+                numeric=True,
+            ),
+            Column("reach", lambda r: esc(f"{int(r['reach']):,}"), numeric=True),
+            Column("engagement", lambda r: esc(r["engagement"]), numeric=True),
+            Column(
+                "sponsored",
+                lambda r: _percent(r["sponsored_share"]),
+                numeric=True,
+            ),
+        ]
+        data_table = table(f"Coverage of {title} per day", columns, rows.to_dict("records"))
+        sections = [
+            Section(
+                chart_id,
+                "Timeline: before, during and after",
+                _figure(chart_id, "line", svg, caption, series) + facts_html,
+            ),
+            Section("event-days", "The numbers, per day", data_table),
+        ]
+        lead = (
+            f"Event campaign <code>{esc(campaign_id)}</code>: who covered it, day by day "
+            f'(leaderboards on <a href="{esc(campaign_filename(campaign_id))}">its campaign '
+            "page</a>)."
+        )
+        pages.append(Page(event_filename(campaign_id), f"{title}: coverage", sections, lead))
+    return pages
+
+
 PageKind = Callable[[ReportData], list[Page]]
-PAGE_KINDS: list[PageKind] = [campaign_pages]
+PAGE_KINDS: list[PageKind] = [campaign_pages, event_pages]
 """Builders of the pages the index links to, in order."""
 
 

@@ -431,3 +431,41 @@ def test_the_daily_view_keeps_each_events_latest_run(warehouse):
         daily["posts"].sum()
         == latest["posts"].sum() + first.loc[first["campaign_id"] == "summit-b", "posts"].sum()
     )
+
+
+# --- the report's event page ----------------------------------------------------------
+
+
+def test_the_reports_event_page_draws_the_timeline_in_chromium(tmp_path):
+    from tests.test_report import open_in_browser
+    from virage.schemas.fields import SCORES
+    from virage.schemas.warehouse import influence_scores
+    from virage.tasks.report import campaign_filename, event_filename, write_report
+    from virage.warehouse import bulk_insert
+
+    world = generate_event_world(2026)
+    engine = open_warehouse(f"sqlite:///{tmp_path / 'w.db'}")
+    scores = score_campaigns(world.posts, world.accounts, world.people, world.campaigns, AS_OF)
+    summary = event_summaries(world.posts, world.accounts, world.people, world.campaigns, AS_OF)
+    with engine.begin() as conn:
+        bulk_insert(conn, influence_scores, scores.assign(run_id="r")[SCORES.columns])
+        replace_event_summary(conn, "r", AS_OF, summary)
+    written = write_report(engine, tmp_path / "report")
+    names = [p.name for p in written]
+    assert event_filename(EVENT.id) in names and event_filename(TOPIC.id) not in names
+    assert campaign_filename(EVENT.id) in names
+
+    dom = open_in_browser(tmp_path, tmp_path / "report" / event_filename(EVENT.id))
+    assert dom.root.get("data-charts-checked") == "yes"
+    timeline = dom.charts["event-timeline"]
+    assert int(timeline["data-drawn-width"]) > 0 and int(timeline["data-drawn-height"]) > 0
+    # Two lines (posts, people posting), each a path plus a dot per day of the period.
+    days = (AS_OF - EVENT.start).days + 1
+    assert int(timeline["data-drawn-series"]) == 2
+    assert int(timeline["data-drawn-marks"]) == 2 * (1 + days)
+    visible = "".join(dom.text)
+    staff = world.groups[world.groups.str.startswith("staff") & (world.groups != "staff_refused")]
+    took_part = staff.isin(["staff_live", "staff_after"]).mean()
+    assert f"{took_part:.0%} of the consenting ambassadors" in visible
+    assert f"{len(covering_truth(world))}" in visible  # posts covering it
+    assert "2026-06-18" in visible and "during" in visible

@@ -35,8 +35,9 @@ format: $(STAMP)
 sample: $(STAMP)  ## regenerate examples/landing (deterministic)
 	$(BIN)/python examples/generate_landing.py
 
-docs: $(STAMP)  ## rewrite README's warehouse contract from schemas/
+docs: $(STAMP)  ## rewrite README's warehouse contract from schemas/, docs/bi.md's answers from the demo
 	$(BIN)/python -m virage.schemas.contract
+	$(BIN)/python -m virage.bi_examples
 
 clean:
 	rm -rf $(VENV) warehouse.db warehouse.db-wal warehouse.db-shm .pytest_cache

@@ -19,7 +19,8 @@ from virage.schemas.fields import (
     VALIDATION_RESULTS,
     Frame,
 )
-from virage.schemas.warehouse import VIEWS, metadata
+from virage.schemas.views import VIEWS, View, bi_grants, view_tables
+from virage.schemas.warehouse import metadata
 
 START, END = "<!-- contract:start -->", "<!-- contract:end -->"
 
@@ -39,6 +40,30 @@ def _frame_table(frame: Frame) -> str:
     return "\n".join(lines)
 
 
+def _view_table(view: View) -> str:
+    lines = [
+        f"**`{view.name}`** (view): {view.grain}.",
+        "",
+        "| column | type | meaning |",
+        "|---|---|---|",
+    ]
+    for column in view_tables[view.name].columns:
+        sql_type = str(column.type).split("(")[0]
+        lines.append(f"| `{column.name}` | {sql_type} | {column.comment} |")
+    return "\n".join(lines)
+
+
+def _grants_table() -> str:
+    lines = [
+        f"**`{bi_grants.name}`**: {bi_grants.comment}.",
+        "",
+        "| column | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| `{c.name}` | {c.comment} |" for c in bi_grants.columns]
+    return "\n".join(lines)
+
+
 def render_contract() -> str:
     """The contract section of README.md."""
     parts = [
@@ -53,10 +78,7 @@ def render_contract() -> str:
             PIPELINE_RUNS,
         )
     ]
-    views = [
-        f"**`{name}`** (view): every column of `{base.name}`, at the latest `as_of_date` only."
-        for name, (base, _) in VIEWS.items()
-    ]
+    views = [_view_table(view) for view in VIEWS.values()]
     exchange = [
         "Exchange files (header row, UTF-8, any extra columns ignored):",
         "",
@@ -65,7 +87,7 @@ def render_contract() -> str:
         "disclosure markers in the text)",
         f"- `*.accounts.csv`: `{','.join(ACCOUNTS.exchange_header)}`",
     ]
-    return "\n\n".join([*parts, *views, "\n".join(exchange)])
+    return "\n\n".join([*parts, _grants_table(), *views, "\n".join(exchange)])
 
 
 def splice(readme: str, contract: str) -> str:

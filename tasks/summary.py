@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import Engine, func, select
 
+from virage.schemas import warehouse
+from virage.schemas.fields import COMPONENTS
 from virage.tasks.people import SKIP_REASONS
 from virage.tasks.validate import QUARANTINE_COLUMNS
 
@@ -136,3 +141,65 @@ def summary_markdown(summary: dict) -> str:
     if docs:  # a link a person can click in the Prefect UI
         body += f"\n[Great Expectations Data Docs]({Path(docs).as_uri()})\n"
     return head + body
+
+
+# --- the run's artifacts: top movers and the top of each leaderboard ----------------
+
+MOVER_COLUMNS = ["campaign_id", "role", "person_id", "display_name", "score", "rank"]
+
+
+def previous_scores(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """The scores of the latest day published before `as_of` (empty when none)."""
+    table = warehouse.influence_scores
+    before = (
+        select(func.max(table.c.as_of_date)).where(table.c.as_of_date < as_of).scalar_subquery()
+    )
+    query = select(*(table.c[name] for name in MOVER_COLUMNS), table.c.as_of_date).where(
+        table.c.as_of_date == before
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=[*MOVER_COLUMNS, "as_of_date"])
+
+
+def top_movers(today: pd.DataFrame, previous: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The `n` largest score changes (up or down) per campaign and role between two
+    days' scores, biggest first; people scored on one day only are left out."""
+    key = ["campaign_id", "role", "person_id"]
+    both = today[MOVER_COLUMNS].merge(
+        previous[[*key, "score", "rank"]], on=key, suffixes=("", "_before")
+    )
+    both["change"] = both["score"] - both["score_before"]
+    both = both[both["change"].abs() > 0.05]  # a rounding wobble is not a move
+    both = both.assign(size=both["change"].abs()).sort_values(
+        ["campaign_id", "role", "size"], ascending=[True, True, False], kind="stable"
+    )
+    return both.groupby(["campaign_id", "role"], sort=True).head(n).drop(columns="size")
+
+
+def movers_markdown(movers: pd.DataFrame, previous_day: object | None) -> str:
+    """The top movers as a markdown section."""
+    if previous_day is None:
+        return "\n## Top movers\n\nNo earlier day in the warehouse to compare with.\n"
+    head = f"\n## Top movers since {previous_day}\n\n"
+    if movers.empty:
+        return head + "No score moved by more than 0.05.\n"
+    rows = [
+        f"| {m.campaign_id} | {m.role} | {m.display_name} | {m.score_before:.1f} → "
+        f"{m.score:.1f} | {m.change:+.1f} | {int(m.rank_before)} → {int(m.rank)} |"
+        for m in movers.itertuples(index=False)
+    ]
+    return (
+        head
+        + "| campaign | role | person | score | change | rank |\n|---|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+
+def top_table(scores: pd.DataFrame, n: int = 10) -> list[dict]:
+    """The best `n` of each campaign and role, as rows for a Prefect table artifact."""
+    shown = ["campaign_id", "role", "rank", "display_name", "score", *COMPONENTS, "tier"]
+    best = scores[scores["rank"] <= n].sort_values(["campaign_id", "role", "rank"], kind="stable")
+    rounded = best[shown].round({c: 1 for c in ("score", *COMPONENTS)})
+    return json.loads(rounded.to_json(orient="records"))

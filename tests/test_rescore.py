@@ -1,4 +1,4 @@
-"""Re-scoring a stored day: the rescore-day flow and `virage rescore`."""
+"""Re-scoring a stored day: the rescore flow and `virage rescore`."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test lint format sample docs clean
+.PHONY: demo test lint format sample docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ sample: $(STAMP)  ## regenerate examples/landing (deterministic)
 docs: $(STAMP)  ## rewrite README's warehouse contract from schemas/, docs/bi.md's answers from the demo
 	$(BIN)/python -m virage.schemas.contract
 	$(BIN)/python -m virage.bi_examples
+
+bench: $(STAMP)  ## warehouse load speed per dialect (PostgreSQL when it is reachable)
+	@createdb_url=postgresql://postgres@127.0.0.1/virage_bench; \
+	if $(BIN)/python -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		$(BIN)/python -c "import psycopg; c = psycopg.connect('postgresql://postgres@127.0.0.1/postgres', autocommit=True); c.execute('DROP DATABASE IF EXISTS virage_bench'); c.execute('CREATE DATABASE virage_bench')"; \
+		$(BIN)/python bench/load.py --postgres $$createdb_url; \
+	else \
+		echo "PostgreSQL not reachable on 127.0.0.1:5432: SQLite only"; \
+		$(BIN)/python bench/load.py; \
+	fi
 
 clean:
 	rm -rf $(VENV) warehouse.db warehouse.db-wal warehouse.db-shm .pytest_cache

@@ -164,6 +164,20 @@ POSTS = Frame(
             "carries a paid-partnership disclosure (text markers or export flag)",
         ),
         *_PROVENANCE,
+        Field(
+            "first_seen_at",
+            "datetime64[us, UTC]",
+            DateTime(timezone=True),
+            True,
+            "when the earliest export holding the post was taken, UTC",
+        ),
+        Field(
+            "last_seen_at",
+            "datetime64[us, UTC]",
+            DateTime(timezone=True),
+            True,
+            "when the latest export holding the post was taken, UTC",
+        ),
     ),
 )
 
@@ -251,6 +265,68 @@ ROSTER = Frame(
     ),
 )
 
+PEOPLE = Frame(
+    name="people",
+    grain="one row per person of the roster (the people dimension)",
+    key=("person_id",),
+    fields=(
+        _text("person_id", "stable id chosen by the company", nullable=False),
+        _text(
+            "display_name",
+            "name shown on the leaderboard; NULL for someone who has not consented",
+        ),
+        _text("role", "ambassador or influencer", nullable=False, size=16, allowed=ROLES),
+        Field("consent", "bool", Boolean(), False, "opted in to being scored"),
+        _text("department", "team, for ambassadors; NULL for someone who has not consented"),
+    ),
+)
+"""The roster as BI joins it. Someone without consent keeps only id, role and the
+flag (participation shares need them): no name, no team, no handle."""
+
+CAMPAIGN_KINDS: tuple[str, ...] = ("topic", "event")
+
+CAMPAIGN_TABLE = Frame(
+    name="campaigns",
+    grain="one row per campaign ever scored (the campaigns dimension)",
+    key=("campaign_id",),
+    fields=(
+        _text("campaign_id", "campaign id from campaigns.yaml", nullable=False),
+        _text("name", "the campaign's name", nullable=False),
+        _text(
+            "kind",
+            "topic (a subject over a rolling window) or event (a dated event)",
+            nullable=False,
+            size=16,
+            allowed=CAMPAIGN_KINDS,
+        ),
+        Field("start_date", "datetime64[us]", Date(), True, "first day scored, if bounded"),
+        Field("end_date", "datetime64[us]", Date(), True, "last day scored, if bounded"),
+        Field(
+            "event_start",
+            "datetime64[us, UTC]",
+            DateTime(timezone=True),
+            True,
+            "an event's start, UTC (NULL for a topic campaign)",
+        ),
+        Field(
+            "event_end",
+            "datetime64[us, UTC]",
+            DateTime(timezone=True),
+            True,
+            "an event's end, UTC, excluded: a day given as a date ends at the next midnight",
+        ),
+        _text("keywords", "keywords, as a JSON list"),
+        _text("hashtags", "hashtags, as a JSON list"),
+        Field(
+            "in_campaigns_file",
+            "bool",
+            Boolean(),
+            False,
+            "listed in campaigns.yaml at the latest run (false: kept for its history)",
+        ),
+    ),
+)
+
 COMPONENTS: tuple[str, ...] = (
     "reach",
     "resonance",
@@ -259,6 +335,7 @@ COMPONENTS: tuple[str, ...] = (
     "activity",
     "audience_quality",
     "advocacy",
+    "event_coverage",
 )
 """Score components, each on 0-100 (see docs/scoring.md)."""
 
@@ -291,12 +368,85 @@ SCORES = Frame(
             "brand-carrying posts, ambassadors only (NULL for influencers)",
             nullable=True,
         ),
+        _score(
+            "event_coverage",
+            "coverage of the event before, during and after it (NULL outside event campaigns)",
+            nullable=True,
+        ),
         Field("posts_considered", "Int64", Integer(), False, "posts in the scoring window"),
         _score("sponsored_share", "share of those posts that are sponsored, 0-1"),
         _text(
             "explanation",
             "the strongest and weakest factors in plain words, e.g. 'high engagement for a "
             "micro account; 70% of posts sponsored'",
+        ),
+        _text("run_id", "pipeline run that wrote the row", nullable=False),
+    ),
+)
+
+EVENT_PHASES: tuple[str, ...] = ("before", "during", "after")
+
+EVENT_SUMMARY = Frame(
+    name="event_summary",
+    grain="one row per (as_of_date, campaign_id, day): an event campaign's coverage on one "
+    "UTC day, as the run for as_of_date saw it",
+    key=("as_of_date", "campaign_id", "day"),
+    fields=(
+        Field("as_of_date", "datetime64[us]", Date(), False, "day the run scored"),
+        _text("campaign_id", "event campaign id from campaigns.yaml", nullable=False),
+        Field("day", "datetime64[us]", Date(), False, "UTC day described"),
+        _text(
+            "phase",
+            "before, during or after the event (a day the event touches is during)",
+            nullable=False,
+            size=16,
+            allowed=EVENT_PHASES,
+        ),
+        Field(
+            "posts",
+            "Int64",
+            Integer(),
+            False,
+            "posts of scored people carrying the event's hashtags, brand handles or domains",
+        ),
+        Field("people_posting", "Int64", Integer(), False, "scored people with such a post"),
+        Field(
+            "first_time_posters",
+            "Int64",
+            Integer(),
+            False,
+            "people whose first such post in the period is on this day",
+        ),
+        Field("ambassadors_posting", "Int64", Integer(), False, "consenting ambassadors posting"),
+        _score(
+            "ambassador_share",
+            "share of the roster's consenting ambassadors posting that day, 0-1 (NULL without any)",
+            nullable=True,
+        ),
+        _score(
+            "ambassador_share_to_date",
+            "share of them who have posted from the period's first day up to this day, 0-1",
+            nullable=True,
+        ),
+        Field(
+            "reach",
+            "Int64",
+            BigInteger(),
+            False,
+            "impressions of those posts, or the posting account's followers where the "
+            "export gives none",
+        ),
+        Field(
+            "engagement",
+            "Int64",
+            BigInteger(),
+            True,
+            "likes + comments + shares of those posts (NULL when no post of the day gives counts)",
+        ),
+        _score(
+            "sponsored_share",
+            "share of those posts that are sponsored, 0-1 (NULL without posts)",
+            nullable=True,
         ),
         _text("run_id", "pipeline run that wrote the row", nullable=False),
     ),

@@ -71,6 +71,8 @@ def prepare_posts(rows: pd.DataFrame, handles: pd.DataFrame) -> Attributed:
         declared = posts["declared_sponsored"].fillna("").astype("str").str.strip().str.lower()
         flagged |= declared.isin(["true", "1", "yes"])
     posts["is_sponsored"] = flagged.astype("bool")
+    # One export seen so far: it is both the first and the latest to hold the post.
+    posts["first_seen_at"] = posts["last_seen_at"] = posts["observed_at"]
     result.frame = posts[POSTS.columns].astype(POSTS.dtypes)
     return result
 

@@ -1,10 +1,16 @@
 """Loading and publishing: frames and an engine in, counts out.
 
-A night is published in one transaction: the posts and follower-count upserts, the
-ledger of files read, the day's scores, the purge of people who no longer consent,
-the quarantine records and the run's row. Reading back what earlier nights stored
-(for scoring, and to skip files already ingested) is here too.
-A run that fails or is killed before the commit leaves the warehouse as it was.
+Write-audit-publish: a night's scores are first written to staged_influence_scores
+(committed, so a failed audit leaves them there to inspect), audited (no key
+collision, not far fewer rows than the day before for the same people and
+campaigns; Great Expectations' scores suite ran before, tasks/gx_record.py), then
+published in one transaction with everything else the night changes: the people
+and campaigns dimensions, the posts and follower-count upserts (only rows whose
+values change are rewritten), the ledger of files read, the day's scores, the purge
+of people who no longer consent, the quarantine records and the run's row. Reading
+back what earlier nights stored (for scoring, and to skip files already ingested)
+is here too. A run that fails or is killed before the commit leaves the published
+tables as they were.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from sqlalchemy import (
     Text,
     delete,
     exists,
+    func,
     insert,
     or_,
     select,
@@ -39,15 +46,20 @@ from virage.schemas.fields import (
     READERS_VERSION,
     VALIDATION_RESULTS,
 )
+from virage.schemas.migrate import fill_dimensions_from
 from virage.schemas.warehouse import (
     accounts,
+    campaigns,
     influence_scores,
     ingested_files,
+    people,
     pipeline_runs,
     posts,
     quarantine,
+    staged_influence_scores,
     validation_results,
 )
+from virage.tasks.events import replace_event_summary
 from virage.warehouse import bulk_insert
 
 
@@ -65,15 +77,31 @@ class Night:
     """Files read this night (ingest.LEDGER_COLUMNS), recorded when first seen."""
     validation: pd.DataFrame | None = None
     """Great Expectations' results per suite and file (gx_record.RESULT_COLUMNS)."""
+    people: pd.DataFrame | None = None
+    """The roster as the people dimension (dimensions.people_rows); None: unchanged."""
+    campaigns: pd.DataFrame | None = None
+    """campaigns.yaml as the campaigns dimension (dimensions.campaign_rows)."""
+    event_summary: pd.DataFrame | None = None
+    """The day's event_summary rows (events.event_summaries); None: left as they are."""
 
 
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+INTERRUPTED = "interrupted: the process ended before the run finished"
+
+
 def start_run(engine: Engine, run_id: str, as_of: dt.date) -> None:
-    """Record the run as running, so a run that dies is visible in pipeline_runs."""
+    """Record the run as running, so a run that dies is visible in pipeline_runs.
+    Called under the writer lock (virage.warehouse.writer_lock): any other run still
+    marked running has died, and is marked failed."""
     with engine.begin() as conn:
+        conn.execute(
+            update(pipeline_runs)
+            .where(pipeline_runs.c.status == "running")
+            .values(status="failed", summary=json.dumps({"error": INTERRUPTED}))
+        )
         conn.execute(delete(pipeline_runs).where(pipeline_runs.c.run_id == run_id))
         conn.execute(
             insert(pipeline_runs).values(
@@ -118,33 +146,47 @@ def _upsert(
     *,
     newer_only: bool = True,
     keep: tuple[str, ...] = (),
+    earliest: tuple[str, ...] = (),
+    latest: tuple[str, ...] = (),
 ) -> int:
-    """Insert the rows of `frame` into `table` by its primary key, overwriting stored
-    rows except their `keep` columns, and return how many rows were inserted or
-    changed. With `newer_only`, a stored row observed later than the new one stays
-    (an older export arriving late does not roll metrics back)."""
+    """Insert the rows of `frame` into `table` by its primary key and return how many
+    rows were inserted or changed. A stored row is rewritten only when a value would
+    change; its `keep` columns stay, its `earliest`/`latest` columns take the earlier
+    /later of the two values. With `newer_only`, a stored row observed later than the
+    new one stays (an older export arriving late does not roll metrics back)."""
     quote = conn.dialect.identifier_preparer.quote
     columns = [c._copy() for c in table.columns]
     key = [c.name for c in table.primary_key.columns]
+    target = quote(table.name)
+    pick = {"earliest": ("min", "LEAST"), "latest": ("max", "GREATEST")}
+    sqlite = conn.dialect.name == "sqlite"
+
+    def new_value(name: str) -> str:
+        stored, new = f"{target}.{quote(name)}", f"excluded.{quote(name)}"
+        for kind, names in (("earliest", earliest), ("latest", latest)):
+            if name in names:
+                function = pick[kind][0 if sqlite else 1]
+                return f"{function}(COALESCE({stored}, {new}), COALESCE({new}, {stored}))"
+        return new
+
     with _temporary(conn, f"{table.name}_stage", columns, frame) as stage:
         names = ", ".join(quote(c.name) for c in table.columns)
         keys = ", ".join(quote(k) for k in key)
-        updates = ", ".join(
-            f"{quote(c.name)} = excluded.{quote(c.name)}"
-            for c in table.columns
-            if c.name not in key and c.name not in keep
-        )
-        action = f"DO UPDATE SET {updates}"
+        updated = [c.name for c in table.columns if c.name not in key and c.name not in keep]
+        sets = ", ".join(f"{quote(n)} = {new_value(n)}" for n in updated)
+        differs = " IS NOT " if sqlite else " IS DISTINCT FROM "
+        changed = " OR ".join(f"{target}.{quote(n)}{differs}{new_value(n)}" for n in updated)
+        condition = f"({changed})"
         if newer_only:
-            target, observed = quote(table.name), quote("observed_at")
-            action += (
-                f" WHERE {target}.{observed} IS NULL OR excluded.{observed} IS NULL "
-                f"OR {target}.{observed} <= excluded.{observed}"
+            observed = quote("observed_at")
+            condition += (
+                f" AND ({target}.{observed} IS NULL OR excluded.{observed} IS NULL "
+                f"OR {target}.{observed} <= excluded.{observed})"
             )
         # "WHERE true" lets SQLite tell the ON CONFLICT clause from a join condition.
         written = conn.exec_driver_sql(
-            f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} FROM {stage.name} "
-            f"WHERE true ON CONFLICT ({keys}) {action}"
+            f"INSERT INTO {target} ({names}) SELECT {names} FROM {stage.name} "
+            f"WHERE true ON CONFLICT ({keys}) DO UPDATE SET {sets} WHERE {condition}"
         ).rowcount
     return max(written, 0)
 
@@ -212,6 +254,124 @@ def _complete_run(conn: Connection, run_id: str, summary: dict, rows_loaded: int
     )
 
 
+MAX_SCORE_SHRINK = 0.5
+"""The audit refuses a day whose scores fall below half of the previous day's for
+the same people and campaigns: an empty or truncated input, not a real change."""
+
+
+class AuditFailed(Exception):
+    """The staged scores failed the audit: nothing was published."""
+
+
+def stage_scores(engine: Engine, run_id: str, scores: pd.DataFrame) -> int:
+    """Write the run's scores to staged_influence_scores, replacing what earlier runs
+    left there, and commit: the audit reads them, and they stay if it fails."""
+    with engine.begin() as conn:
+        conn.execute(delete(staged_influence_scores))
+        return bulk_insert(conn, staged_influence_scores, scores.assign(run_id=run_id))
+
+
+def audit_staged(
+    conn: Connection,
+    run_id: str,
+    as_of: dt.date,
+    kept_ids: list[str] | None,
+    campaign_ids: list[str],
+    max_shrink: float = MAX_SCORE_SHRINK,
+) -> dict:
+    """Check the run's staged scores before they replace the day's published rows;
+    raise AuditFailed with what is wrong, else return what was compared."""
+    staged = staged_influence_scores.c
+    mine = staged.run_id == run_id
+    keys = (staged.as_of_date, staged.campaign_id, staged.person_id)
+    collisions = conn.execute(
+        select(func.count()).select_from(
+            select(*keys).where(mine).group_by(*keys).having(func.count() > 1).subquery()
+        )
+    ).scalar_one()
+    if collisions:
+        raise AuditFailed(
+            f"audit: {collisions} (day, campaign, person) key(s) appear more than once in "
+            f"the staged scores of run {run_id}; they stay in {staged_influence_scores.name}"
+        )
+    days = set(conn.execute(select(staged.as_of_date).where(mine).distinct()).scalars())
+    if days - {as_of}:
+        raise AuditFailed(f"audit: staged scores for {as_of} carry other days")
+    staged_rows = conn.execute(select(func.count()).where(mine)).scalar_one()
+    published = influence_scores.c
+    previous_day = conn.execute(
+        select(func.max(published.as_of_date)).where(published.as_of_date < as_of)
+    ).scalar()
+    comparable = 0
+    if previous_day is not None:
+        comparable_rows = select(func.count()).where(
+            published.as_of_date == previous_day, published.campaign_id.in_(campaign_ids)
+        )
+        if kept_ids is not None:
+            comparable_rows = comparable_rows.where(published.person_id.in_(kept_ids))
+        comparable = conn.execute(comparable_rows).scalar_one()
+    if comparable and staged_rows < comparable * (1 - max_shrink):
+        raise AuditFailed(
+            f"audit: {staged_rows} scores staged for {as_of} against {comparable} on "
+            f"{previous_day} for the same people and campaigns: more than "
+            f"{max_shrink:.0%} would vanish, which points at missing input; nothing was "
+            f"published and the staged rows stay in {staged_influence_scores.name}"
+        )
+    return {"scores_staged": staged_rows, "previous_day_scores": comparable}
+
+
+def _publish_staged(conn: Connection, run_id: str, as_of: dt.date, campaign_ids=None) -> int:
+    """Replace the day's published scores (of `campaign_ids` if given) by the run's
+    staged rows, and clear them from staging."""
+    replace = delete(influence_scores).where(influence_scores.c.as_of_date == as_of)
+    if campaign_ids is not None:
+        replace = replace.where(influence_scores.c.campaign_id.in_(campaign_ids))
+    conn.execute(replace)
+    staged = staged_influence_scores.c
+    columns = [c.name for c in influence_scores.columns]
+    conn.execute(
+        insert(influence_scores).from_select(
+            columns,
+            select(*(staged[c] for c in columns)).where(staged.run_id == run_id),
+        )
+    )
+    # psycopg reports no row count for INSERT .. SELECT: the rows moved are counted.
+    return conn.execute(delete(staged_influence_scores).where(staged.run_id == run_id)).rowcount
+
+
+def _update_dimensions(conn: Connection, night: Night) -> None:
+    """Upsert tonight's roster and campaigns; make sure every staged score names a
+    known person and campaign; campaigns no longer listed stay, marked so."""
+    if night.campaigns is not None:
+        listed = night.campaigns["campaign_id"].tolist()
+        conn.execute(
+            update(campaigns)
+            .where(campaigns.c.campaign_id.not_in(listed))
+            .values(in_campaigns_file=False)
+        )
+        _upsert(conn, campaigns, night.campaigns, newer_only=False)
+    if night.people is not None:
+        _upsert(conn, people, night.people, newer_only=False)
+    fill_dimensions_from(conn, staged_influence_scores)
+
+
+def _drop_departed_people(conn: Connection, night: Night, kept_ids: list[str]) -> int:
+    """After the purge: forget people the roster no longer names (their scores are
+    gone); people kept for their history without a valid row tonight stay."""
+    if night.people is None:
+        return 0
+    staying = pd.DataFrame(
+        {
+            "person_id": pd.Series(
+                sorted(set(kept_ids) | set(night.people["person_id"])), dtype="str"
+            )
+        }
+    )
+    with _temporary(conn, "people_staying", _key_columns("person_id"), staying) as kept:
+        gone = people.c.person_id.not_in(select(kept.c.person_id))
+        return max(conn.execute(delete(people).where(gone)).rowcount, 0)
+
+
 def publish_night(
     engine: Engine,
     run_id: str,
@@ -221,14 +381,16 @@ def publish_night(
     summary: dict,
     private_accounts: pd.DataFrame | None = None,
 ) -> dict:
-    """Publish one night atomically and return what was written.
+    """Write, audit and publish one night atomically and return what was written.
 
     scores replace the day's rows; posts and follower counts replace their stored
-    copies unless those were observed later; the files read join the ledger;
-    quarantine records are stamped with the run id. Stored posts, follower counts and
-    scores of anyone not in `kept_ids` (consent withdrawn, no longer in the roster;
-    see Roster.kept_ids) are deleted from every day, and so are posts and follower
-    counts stored under `private_accounts` (platform, handle)."""
+    copies unless those were observed later (a post keeps the earliest first_seen_at
+    and the latest last_seen_at); the files read join the ledger; quarantine records
+    are stamped with the run id. Stored posts, follower counts and scores of anyone
+    not in `kept_ids` (consent withdrawn, no longer in the roster; see
+    Roster.kept_ids) are deleted from every day, and so are posts and follower
+    counts stored under `private_accounts` (platform, handle). Raises AuditFailed,
+    publishing nothing, when the staged scores fail the audit."""
     scores = night.scores
     if not scores.empty and set(scores["as_of_date"]) != {pd.Timestamp(as_of)}:
         raise ValueError(f"scores to publish for {as_of} carry other days")
@@ -240,8 +402,17 @@ def publish_night(
         readers_version=READERS_VERSION,
     )
     ledger = ledger[INGESTED_FILES.columns].astype(INGESTED_FILES.dtypes)
+    stage_scores(engine, run_id, scores)
+    if night.campaigns is not None:
+        campaign_ids = night.campaigns["campaign_id"].tolist()
+    else:
+        campaign_ids = sorted(set(scores["campaign_id"]))
     with engine.begin() as conn:
-        written = _upsert(conn, posts, night.posts)
+        audited = audit_staged(conn, run_id, as_of, kept_ids, campaign_ids)
+        _update_dimensions(conn, night)
+        written = _upsert(
+            conn, posts, night.posts, earliest=("first_seen_at",), latest=("last_seen_at",)
+        )
         snapshots = _upsert(conn, accounts, night.accounts[ACCOUNTS.columns])
         # A file read again keeps when it was first seen; its status is tonight's.
         _upsert(
@@ -251,19 +422,21 @@ def publish_night(
             newer_only=False,
             keep=("first_seen_run_id", "first_seen_at"),
         )
-        conn.execute(delete(influence_scores).where(influence_scores.c.as_of_date == as_of))
-        published = bulk_insert(conn, influence_scores, scores.assign(run_id=run_id))
+        published = _publish_staged(conn, run_id, as_of)
         kept_people = pd.DataFrame({"person_id": pd.Series(kept_ids, dtype="str")})
         if private_accounts is None:
             private_accounts = pd.DataFrame({"platform": [], "handle": []}, dtype="str")
         purged = _purge(conn, kept_people, private_accounts)
+        purged["people_removed"] = _drop_departed_people(conn, night, kept_ids)
         bulk_insert(conn, quarantine, stamped)
         _insert_validation(conn, run_id, night.validation)
+        replace_event_summary(conn, run_id, as_of, night.event_summary)
         counts = {
             "posts_written": written,
             "snapshots_written": snapshots,
             "files_recorded": len(ledger),
             "scores_published": published,
+            **audited,
             **purged,
         }
         _complete_run(conn, run_id, {**summary, **counts}, rows_loaded=written)
@@ -346,18 +519,21 @@ def publish_scores(
     strays = sorted(set(scores["campaign_id"]) - set(campaign_ids))
     if strays:
         raise ValueError(f"scores of campaign(s) {', '.join(strays)} were not to be replaced")
+    stage_scores(engine, run_id, scores)
     with engine.begin() as conn:
+        audited = audit_staged(conn, run_id, as_of, None, campaign_ids)
         replaced = conn.execute(
-            delete(influence_scores).where(
+            select(func.count()).where(
                 influence_scores.c.as_of_date == as_of,
                 influence_scores.c.campaign_id.in_(campaign_ids),
             )
-        ).rowcount
-        published = bulk_insert(conn, influence_scores, scores.assign(run_id=run_id))
+        ).scalar_one()
+        fill_dimensions_from(conn, staged_influence_scores)
+        published = _publish_staged(conn, run_id, as_of, campaign_ids)
         _insert_validation(conn, run_id, validation)
         previous = next(iter(_completed_summaries(conn, 1)), {})
         digest = previous.get("scored_accounts_digest")
-        counts = {"scores_replaced": max(replaced, 0), "scores_published": published}
+        counts = {"scores_replaced": replaced, "scores_published": published, **audited}
         summary = {**summary, **counts, "scored_accounts_digest": digest}
         _complete_run(conn, run_id, summary, rows_loaded=0)
     return counts

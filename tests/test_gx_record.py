@@ -52,6 +52,8 @@ def posts_from(source_file: str, n: int) -> pd.DataFrame:
             "source_file": source_file,
             "source_sha256": "0" * 64,
             "observed_at": pd.Timestamp("2026-11-02T00:00Z"),
+            "first_seen_at": pd.Timestamp("2026-11-02T00:00Z"),
+            "last_seen_at": pd.Timestamp("2026-11-02T00:00Z"),
         }
     )
     return frame.astype(POSTS.dtypes)

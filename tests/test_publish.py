@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import psycopg
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 
 from tests.test_scoring import score_world
 from tests.worlds import AS_OF, PERSONAS
 from virage.leaderboard import read_leaderboard
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks.ingest import LEDGER_COLUMNS
-from virage.tasks.publish import Night, fail_run, publish_night, start_run
+from virage.tasks.publish import AuditFailed, Night, fail_run, publish_night, start_run
 from virage.tasks.summary import quarantine_records
 from virage.warehouse import open_warehouse
 
@@ -47,6 +45,8 @@ def some_posts(n: int = 3, likes: int = 5) -> pd.DataFrame:
             "source_file": ["exports/a.posts.csv"] * n,
             "source_sha256": ["0" * 64] * n,
             "observed_at": [pd.Timestamp("2026-11-02", tz="UTC")] * n,
+            "first_seen_at": [pd.Timestamp("2026-11-02", tz="UTC")] * n,
+            "last_seen_at": [pd.Timestamp("2026-11-02", tz="UTC")] * n,
         }
     ).astype(POSTS.dtypes)
 
@@ -157,9 +157,12 @@ def test_people_kept_but_not_scored_keep_their_history(warehouse, world):
         "snapshots_written": 0,
         "files_recorded": 0,
         "scores_published": len(without_micro),
+        "scores_staged": len(without_micro),
+        "previous_day_scores": 10,  # both campaigns' five people the day before
         "posts_purged": 0,
         "snapshots_purged": 0,
         "scores_purged": 0,
+        "people_removed": 0,
     }
     assert table(engine, "SELECT COUNT(*) AS n FROM posts")["n"].iloc[0] == 3
 
@@ -170,10 +173,11 @@ def test_a_failed_publish_leaves_the_published_night_untouched(warehouse, world)
     publish(engine, "good", scores, some_posts())
     before = read_leaderboard(engine)
     posts_before = table(engine, "SELECT * FROM posts ORDER BY post_id")
-    duplicated = pd.concat([scores, scores.head(1)])  # breaks the table's key mid-publish
-    # SQLite reports it through SQLAlchemy, PostgreSQL's COPY through psycopg.
-    with pytest.raises((IntegrityError, psycopg.errors.IntegrityError)):
+    duplicated = pd.concat([scores, scores.head(1)])  # two rows for one key
+    with pytest.raises(AuditFailed, match=r"1 .* key"):
         publish(engine, "bad", duplicated, some_posts(likes=99))
+    staged = table(engine, "SELECT run_id FROM staged_influence_scores")
+    assert staged["run_id"].tolist() == ["bad"] * len(duplicated)  # kept to inspect
     pd.testing.assert_frame_equal(read_leaderboard(engine), before)
     pd.testing.assert_frame_equal(
         table(engine, "SELECT * FROM posts ORDER BY post_id"), posts_before
@@ -224,3 +228,48 @@ def test_quarantine_records_are_stamped_and_stored(warehouse, world):
         ("q", "exports/a.posts.csv", 7, "bad_count", "likes is '-5'"),
         ("q", "exports/x.bin", None, "unrecognised_file", "not a recognised export"),
     ]
+
+
+def test_only_posts_whose_values_change_are_rewritten(warehouse, world):
+    engine = open_warehouse(warehouse)
+    scores = score_world(world)
+    assert publish(engine, "first", scores, some_posts())["posts_written"] == 3
+    assert publish(engine, "same", scores, some_posts())["posts_written"] == 0
+    seen_again = some_posts().assign(
+        observed_at=pd.Timestamp("2026-11-05", tz="UTC"),
+        first_seen_at=pd.Timestamp("2026-11-05", tz="UTC"),
+        last_seen_at=pd.Timestamp("2026-11-05", tz="UTC"),
+    )
+    seen_again.loc[0, "likes"] = 42
+    assert publish(engine, "later", scores, seen_again)["posts_written"] == 3
+    stored = table(engine, "SELECT likes, first_seen_at, last_seen_at FROM posts ORDER BY post_id")
+    assert stored["likes"].tolist() == [42, 5, 5]
+    # First seen in the export of the 2nd, last seen in the one of the 5th.
+    first = pd.to_datetime(stored["first_seen_at"], utc=True, format="ISO8601")
+    last = pd.to_datetime(stored["last_seen_at"], utc=True, format="ISO8601")
+    assert set(first) == {pd.Timestamp("2026-11-02", tz="UTC")}
+    assert set(last) == {pd.Timestamp("2026-11-05", tz="UTC")}
+
+
+def test_a_run_that_died_is_marked_failed_by_the_next_one(warehouse):
+    engine = open_warehouse(warehouse)
+    start_run(engine, "died", AS_OF)  # killed before it could record anything else
+    start_run(engine, "next", AS_OF)
+    runs = table(engine, "SELECT run_id, status, summary FROM pipeline_runs ORDER BY run_id")
+    assert runs["status"].tolist() == ["failed", "running"]
+    assert "interrupted" in json.loads(runs["summary"].iloc[0])["error"]
+
+
+def test_the_audit_refuses_a_day_that_loses_most_of_its_scores(warehouse, world):
+    engine = open_warehouse(warehouse)
+    scores = score_world(world)
+    publish(engine, "full", scores, some_posts())
+    later = AS_OF.replace(day=AS_OF.day + 1)
+    few = scores.groupby("campaign_id").head(1).assign(as_of_date=pd.Timestamp(later))
+    everyone = sorted(scores["person_id"].unique())
+    with pytest.raises(
+        AuditFailed, match=f"{len(few)} scores staged for {later} against {len(scores)}"
+    ):
+        publish(engine, "truncated", few, some_posts(), as_of=later, kept=everyone)
+    published = table(engine, "SELECT DISTINCT as_of_date FROM influence_scores")
+    assert len(published) == 1  # the day before only

@@ -13,3 +13,8 @@ class FileRejected(Exception):
         super().__init__(detail)
         self.rule = rule
         self.detail = detail
+
+
+class WarehouseBusy(Exception):
+    """Another virage run holds the warehouse's writer lock: this run did not start.
+    The CLI prints the message as one line and exits 3."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, inspect, select
 
-from virage.schemas.warehouse import view_tables
+from virage.schemas.views import view_tables
 
 LEADERBOARD_VIEW = "current_influence_scores"
 

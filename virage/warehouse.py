@@ -7,18 +7,24 @@ through psycopg 3. (The upsert uses INSERT .. ON CONFLICT, which both share.)
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from virage.errors import ConfigError
-from virage.schemas.warehouse import OutdatedWarehouse, create_schema
+from virage.errors import ConfigError, WarehouseBusy
+from virage.schemas.migrate import OutdatedWarehouse, create_schema
 
 DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse.db"
 
@@ -127,13 +133,24 @@ def _column_values(frame: pd.DataFrame, table: Table, dialect: str) -> list[list
     for column in table.columns:
         series = frame[column.name]
         if isinstance(series.dtype, pd.DatetimeTZDtype):
-            series = series.dt.tz_convert("UTC").dt.strftime(
-                "%Y-%m-%d %H:%M:%S.%f" + ("+00:00" if dialect == "postgresql" else "")
-            )
+            utc = "+00:00" if dialect == "postgresql" else ""
+            columns.append(_as_text(series.dt.tz_convert(None), "us", utc))
         elif pd.api.types.is_datetime64_dtype(series.dtype):
-            series = series.dt.strftime("%Y-%m-%d")
-        columns.append(series.astype(object).where(series.notna(), None).tolist())
+            columns.append(_as_text(series, "D", ""))
+        else:
+            columns.append(series.astype(object).where(series.notna(), None).tolist())
     return columns
+
+
+def _as_text(times: pd.Series, unit: str, suffix: str) -> list:
+    """Naive UTC times as the text both dialects read ('2026-11-20 08:00:00.000000'),
+    None for NaT. Each distinct time is formatted once: export and run times repeat."""
+    codes, distinct = pd.factorize(times)
+    if not len(distinct):
+        return [None] * len(times)
+    stamps = np.datetime_as_string(distinct.to_numpy().astype(f"datetime64[{unit}]"), unit=unit)
+    text = np.char.add(np.char.replace(stamps, "T", " "), suffix).astype(object)
+    return np.where(codes >= 0, text[codes], None).tolist()
 
 
 def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
@@ -155,3 +172,80 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
         marks = ", ".join("?" * len(table.columns))
         conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
     return len(rows)
+
+
+LOCK_POLL_SECONDS = 0.5
+
+
+def _advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for pg_advisory_lock, from a name."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+WRITER_LOCK_KEY = _advisory_key("virage.warehouse.writer")
+
+
+@contextmanager
+def writer_lock(engine: Engine, wait_seconds: float = 0) -> Iterator[None]:
+    """Hold the warehouse's single-writer lock for the block; waits up to
+    `wait_seconds` for another run to finish, then raises WarehouseBusy.
+
+    PostgreSQL: a session advisory lock (scoped to the database) held on a dedicated
+    connection; SQLite: an exclusive flock on `<file>.lock` beside the database. The
+    operating system or the server releases either when the process dies, so a
+    killed run never leaves the warehouse locked."""
+    deadline = time.monotonic() + wait_seconds
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            while not conn.exec_driver_sql(
+                f"SELECT pg_try_advisory_lock({WRITER_LOCK_KEY})"
+            ).scalar():
+                conn.rollback()
+                _wait_or_give_up(engine, deadline)
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({WRITER_LOCK_KEY})")
+                conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield  # an in-memory database has a single writer by construction
+        return
+    with open(f"{database}.lock", "a+b") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                _wait_or_give_up(engine, deadline)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _wait_or_give_up(engine: Engine, deadline: float) -> None:
+    if time.monotonic() >= deadline:
+        raise WarehouseBusy(
+            f"warehouse {engine.url.render_as_string(hide_password=True)} is being written "
+            f"by another virage run{_running_run(engine)}; this run did not start: try "
+            "again when it has finished, or wait for it with --wait SECONDS"
+        )
+    time.sleep(LOCK_POLL_SECONDS)
+
+
+def _running_run(engine: Engine) -> str:
+    """' (run R for D, started at T)' from pipeline_runs, when it says which."""
+    try:
+        with engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT run_id, as_of_date, started_at FROM pipeline_runs "
+                "WHERE status = 'running' ORDER BY started_at DESC LIMIT 1"
+            ).first()
+    except SQLAlchemyError:
+        return ""
+    if found is None:
+        return ""
+    return f" (run {found[0]} for {found[1]}, started at {str(found[2])[:19]} UTC)"

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from virage.errors import ConfigError
 from virage.tasks import steps
+from virage.tasks.alerts import alert_on_failure
 from virage.tasks.landing import FACTOR_WEIGHTS, MIX_WEIGHTS, Campaign, docs_folder, landing_dir
 from virage.warehouse import connect_existing, redact, resolve_url
 
@@ -105,20 +106,40 @@ def rescore_markdown(summary: dict) -> str:
     return head + body
 
 
-@flow(name="rescore-day", log_prints=False)
+@flow(
+    name="rescore",
+    log_prints=False,
+    on_failure=[alert_on_failure],
+    on_crashed=[alert_on_failure],
+)
 def rescore_day(
     as_of: dt.date,
     landing: str | None = None,
     warehouse_url: str | None = None,
     campaign: str | None = None,
     weights: dict[str, float] | None = None,
+    wait_for_lock_seconds: float = 0,
 ) -> dict:
     """Score `campaign` (default: every campaign) on `as_of` again from the posts and
     follower counts already in the warehouse, with `weights` laid over the campaign's
     own, and replace that day's rows of those campaigns. The landing folder gives the
     roster and campaigns; its exports are not read. The scores suite audits the
     scores before publishing (Data Docs go to the landing's docs folder, as the
-    nightly run's do)."""
+    nightly run's do). Waits `wait_for_lock_seconds` for another run writing to the
+    warehouse, then stops.
+
+    Args:
+        as_of: Day whose scores are recomputed (YYYY-MM-DD).
+        landing: Landing folder whose roster.csv and campaigns.yaml are used; default
+            $VIRAGE_LANDING, else ./landing.
+        warehouse_url: SQLAlchemy URL of an existing warehouse; default
+            $VIRAGE_WAREHOUSE_URL, else sqlite:///warehouse.db.
+        campaign: Only this campaign id; empty means every campaign.
+        weights: Component weights laid over the campaign's own, e.g.
+            {"relevance": 1.0, "reach": 0.1}.
+        wait_for_lock_seconds: Seconds to wait for another run writing to the same
+            warehouse before giving up.
+    """
     url = resolve_url(warehouse_url)
     run_id = str(flow_run.id or uuid.uuid4())
     found = steps.check_landing(landing_dir(landing))
@@ -127,6 +148,7 @@ def rescore_day(
     docs = docs_folder(found.root)
     connect_existing(url)  # a mistyped SQLite path must not become an empty warehouse
     steps.prepare_warehouse(url)
+    lock = steps.lock_warehouse(url, wait_for_lock_seconds)
     steps.start_run(url, run_id, as_of)
     try:
         stored = steps.read_stored(url, as_of)
@@ -157,6 +179,8 @@ def rescore_day(
             f"rescore of {', '.join(ids)} with weights {weights_text}: {type(exc).__name__}: {exc}",
         )
         raise
+    finally:
+        lock.close()
     summary = {**summary, **written}
     create_markdown_artifact(
         rescore_markdown(summary),

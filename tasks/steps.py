@@ -8,17 +8,27 @@ frames, and the steps with side effects must run every time.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 import psycopg
 from prefect import get_run_logger, task
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import OperationalError
 
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks import (
+    alerts,
+    dimensions,
+    events,
     fetch,
     gx_record,
     ingest,
@@ -26,11 +36,12 @@ from virage.tasks import (
     ledger,
     people,
     publish,
+    report,
     scoring,
     summary,
     validate,
 )
-from virage.warehouse import make_engine, open_warehouse
+from virage.warehouse import make_engine, open_warehouse, writer_lock
 
 
 def _transient(task, task_run, state) -> bool:
@@ -40,9 +51,11 @@ def _transient(task, task_run, state) -> bool:
     return isinstance(error, OperationalError | psycopg.OperationalError | OSError)
 
 
+# Exponential backoff (2 s, 4 s, 8 s), each delay stretched by up to half at random
+# so runs that failed together do not retry in step.
 _IO = {
-    "retries": 2,
-    "retry_delay_seconds": [2, 10],
+    "retries": 3,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=2),
     "retry_jitter_factor": 0.5,
     "retry_condition_fn": _transient,
 }
@@ -71,6 +84,16 @@ def check_landing(root: str) -> landing.Landing:
 def prepare_warehouse(url: str) -> str:
     open_warehouse(url)
     return url
+
+
+def lock_warehouse(url: str, wait_seconds: float = 0) -> ExitStack:
+    """Take the warehouse's single-writer lock for the rest of the run (close the
+    returned stack to release it). Not a task: the lock must outlive every task of
+    the run, and a task's retries would hide a busy warehouse."""
+    held = ExitStack()
+    held.enter_context(writer_lock(make_engine(url), wait_seconds))
+    get_run_logger().info("holding the warehouse's writer lock")
+    return held
 
 
 @task(name="start-run", cache_policy=NO_CACHE, **_IO)
@@ -204,15 +227,37 @@ def score(
     return scoring.score_campaigns(posts, accounts, roster.people, campaigns, as_of)
 
 
+@task(name="summarise-events", cache_policy=NO_CACHE)
+def summarise_events(
+    found: People,
+    stored: tuple[pd.DataFrame, pd.DataFrame],
+    roster: landing.Roster,
+    campaigns: list[landing.Campaign],
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """The event_summary rows of the event campaigns, from the same posts as the scores."""
+    handles = roster.handles
+    posts = people.with_stored(found.posts.frame, stored[0], list(POSTS.key), handles)
+    accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), handles)
+    rows = events.event_summaries(posts, accounts, roster.people, campaigns, as_of)
+    get_run_logger().info(
+        "%d event day(s) summarised, %d post(s) covering an event", len(rows), rows["posts"].sum()
+    )
+    return rows
+
+
 @task(name="publish", cache_policy=NO_CACHE, **_IO)
 def publish_night(
     url: str,
     run_id: str,
     as_of: dt.date,
     night: publish.Night,
-    roster: landing.Roster,
+    found: landing.Landing,
     counts: dict,
 ) -> dict:
+    roster = found.roster
+    night.people = dimensions.people_rows(roster)
+    night.campaigns = dimensions.campaign_rows(found.campaigns)
     written = publish.publish_night(
         make_engine(url),
         run_id,
@@ -311,6 +356,28 @@ def summarise(
     return Summary(counts, quarantined, ledger)
 
 
+@task(name="write-report", cache_policy=NO_CACHE)
+def write_report(url: str, folder: str) -> dict:
+    """Rebuild the HTML report from the warehouse's latest day, with a link artifact to
+    its index page. The scores are published already: a report that cannot be built is
+    a warning and a line of the run summary, never a failed night."""
+    logger = get_run_logger()
+    try:
+        written = report.write_report(make_engine(url), Path(folder))
+        create_link_artifact(
+            written[0].as_uri(),
+            link_text="virage report",
+            key="virage-report",
+            description=f"Leaderboards, trends and quarantine: {len(written) - 1} page(s) "
+            "besides the index (open on the worker's machine)",
+        )
+    except Exception as exc:
+        logger.warning("report not built: %s: %s", type(exc).__name__, exc, exc_info=True)
+        return {"report_error": f"{type(exc).__name__}: {exc}"}
+    logger.info("report: %s (%d page(s))", written[0], len(written))
+    return {"report": str(written[0])}
+
+
 # --- re-scoring a stored day (flows/rescore.py) -------------------------------------
 
 
@@ -369,3 +436,48 @@ def publish_scores(
     )
     get_run_logger().info("published %s", written)
     return written
+
+
+# --- what a night tells: artifacts and alerts --------------------------------------
+
+
+@task(name="publish-artifacts", cache_policy=NO_CACHE)
+def publish_artifacts(url: str, summary_: dict, scores: pd.DataFrame) -> None:
+    """The run's Prefect artifacts: the summary with the top movers since the last
+    published day, the top 10 of each campaign and role, and a link to Data Docs."""
+    as_of = dt.date.fromisoformat(summary_["as_of"])
+    previous = summary.previous_scores(make_engine(url), as_of)
+    before = previous["as_of_date"].iloc[0] if not previous.empty else None
+    create_markdown_artifact(
+        summary.summary_markdown(summary_)
+        + summary.movers_markdown(summary.top_movers(scores, previous), before),
+        key="nightly-summary",
+        description="What the nightly run read, quarantined and published, and who moved",
+    )
+    create_table_artifact(
+        summary.top_table(scores),
+        key="nightly-top-10",
+        description=f"Top 10 per campaign and role, as of {as_of}",
+    )
+    if summary_.get("data_docs"):
+        create_link_artifact(
+            Path(summary_["data_docs"]).as_uri(),
+            link_text="Great Expectations Data Docs",
+            key="nightly-data-docs",
+            description="What Great Expectations checked tonight (open on the worker's machine)",
+        )
+
+
+@task(name="alert-on-quarantine", cache_policy=NO_CACHE)
+def alert_on_quarantine(summary_: dict) -> bool:
+    """POST an alert when the night's quarantine share is above the threshold; True
+    when one was delivered. Never fails the run."""
+    threshold = alerts.quarantine_threshold()
+    share = alerts.quarantine_share(summary_)
+    logger = get_run_logger()
+    found = alerts.quarantine_alert(summary_, threshold, alerts.flow_run_link(summary_["run_id"]))
+    if found is None:
+        logger.info("quarantine share %.1f%% within %.1f%%: no alert", 100 * share, 100 * threshold)
+        return False
+    logger.warning(found.title)
+    return alerts.send_alert(found)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from virage.errors import ConfigError
+from virage.errors import ConfigError, WarehouseBusy
 from virage.schemas.fields import COMPONENTS
 
 app = typer.Typer(
@@ -27,6 +27,8 @@ _QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "GX_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # Our modules' log lines (virage.*) join the flow run's log.
+    "PREFECT_LOGGING_EXTRA_LOGGERS": "virage",
     # The first run on a machine migrates Prefect's database before its temporary
     # server answers; the default 20 s is not always enough on a small machine.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
@@ -62,6 +64,34 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+WaitOpt = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        min=0,
+        help="Seconds to wait for another run writing to the warehouse before giving up",
+    ),
+]
+
+
+def _wait_for_warehouse(engine, wait: float) -> None:
+    """Say before Prefect starts that another run holds the warehouse: stop, or tell
+    the person that this run waits (the flow then takes the lock for itself)."""
+    from virage.warehouse import writer_lock
+
+    try:
+        with writer_lock(engine):
+            return
+    except WarehouseBusy:
+        if not wait:
+            raise
+    typer.echo(
+        f"virage: another run is writing to the warehouse; waiting up to {wait:g} s", err=True
+    )
+    with writer_lock(engine, wait):
+        pass
+
+
 @app.command()
 def run(
     landing: LandingOpt = None,
@@ -95,22 +125,41 @@ def run(
             min=0.0, max=1.0, help="Share of bad rows above which a whole file is quarantined"
         ),
     ] = 0.5,
+    wait: WaitOpt = 0,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            envvar="VIRAGE_REPORT_DIR",
+            help="Folder of the HTML report built after publishing [default: <landing>/report]",
+        ),
+    ] = None,
 ) -> None:
     """Run the nightly flow once, in this process."""
     for name, value in _QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    from virage.tasks.landing import docs_folder, landing_dir, load_landing, raw_zone
+    from virage.tasks.landing import (
+        docs_folder,
+        landing_dir,
+        load_landing,
+        raw_zone,
+        report_folder,
+    )
     from virage.warehouse import open_warehouse
 
     try:  # fail fast, before Prefect starts, on anything that makes the run pointless
         found = load_landing(landing_dir(landing))
         raw_zone(found.root, str(raw) if raw else None)
         docs_folder(found.root, str(docs) if docs else None)
-        open_warehouse(warehouse)
+        report_folder(found.root, str(report) if report else None)
+        _wait_for_warehouse(open_warehouse(warehouse), wait)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    except WarehouseBusy as exc:
+        raise _fail(str(exc), 3) from None
 
     from virage.flows.nightly import nightly_scores
+    from virage.tasks.report import report_lines
     from virage.tasks.summary import summary_lines
 
     try:
@@ -122,9 +171,13 @@ def run(
             reingest=reingest,
             max_bad_row_share=max_bad_rows,
             docs_dir=str(docs) if docs else None,
+            report_dir=str(report) if report else None,
+            wait_for_lock_seconds=wait,
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    except WarehouseBusy as exc:
+        raise _fail(str(exc), 3) from None
     except Exception as exc:  # the flow run's log has the details
         first_line = (str(exc).strip().splitlines() or [""])[0]
         raise _fail(f"the run failed: {type(exc).__name__}: {first_line}", 1) from None
@@ -132,7 +185,7 @@ def run(
         f"virage run {summary['run_id']} as of {summary['as_of']} into "
         f"{summary['warehouse']}: completed"
     )
-    for line in summary_lines(summary):
+    for line in summary_lines(summary) + report_lines(summary):
         typer.echo(f"  {line}")
     typer.echo("Leaderboard: virage scores" + (f" --warehouse {warehouse}" if warehouse else ""))
 
@@ -304,6 +357,43 @@ def docs(
 
 
 @app.command()
+def report(
+    campaign: Annotated[
+        str | None, typer.Option(help="Only this campaign id [default: every campaign]")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            envvar="VIRAGE_REPORT_DIR",
+            help="Folder the pages go to (replaced whole) [default: ./report]",
+        ),
+    ] = None,
+    warehouse: WarehouseOpt = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Day shown [default: latest]"),
+    ] = None,
+) -> None:
+    """Write the HTML report: an index page and a page per campaign with leaderboards,
+    score trends and components, and the latest run's quarantine."""
+    from virage.tasks.report import write_report
+    from virage.warehouse import connect_existing
+
+    try:
+        written = write_report(
+            connect_existing(warehouse),
+            out or Path("report"),
+            campaign=campaign,
+            as_of=as_of.date() if as_of else None,
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(written[0])
+    typer.echo(f"  {len(written) - 1} more page(s) beside it; open the index in a web browser")
+
+
+@app.command()
 def rescore(
     as_of: Annotated[
         dt.datetime,
@@ -321,6 +411,7 @@ def rescore(
     ] = None,
     landing: LandingOpt = None,
     warehouse: WarehouseOpt = None,
+    wait: WaitOpt = 0,
 ) -> None:
     """Recompute a day's scores from the posts already in the warehouse (no file is
     read) and replace that day's rows of the campaign(s)."""
@@ -347,9 +438,12 @@ def rescore(
             warehouse_url=warehouse,
             campaign=campaign,
             weights=override,
+            wait_for_lock_seconds=wait,
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    except WarehouseBusy as exc:
+        raise _fail(str(exc), 3) from None
     except Exception as exc:  # the flow run's log has the details
         first_line = (str(exc).strip().splitlines() or [""])[0]
         raise _fail(f"the rescore failed: {type(exc).__name__}: {first_line}", 1) from None
@@ -368,6 +462,197 @@ def rescore(
         f"  written: {summary['scores_published']} scores ({summary['people_scored']} people), "
         f"replacing {summary['scores_replaced']}"
     )
+
+
+warehouse_app = typer.Typer(no_args_is_help=True, help="Administer the warehouse.")
+app.add_typer(warehouse_app, name="warehouse")
+
+
+@warehouse_app.command("grant-bi")
+def grant_bi(
+    role: Annotated[str, typer.Argument(help="Database role for BI tools (created if missing)")],
+    warehouse: WarehouseOpt = None,
+    login: Annotated[
+        bool, typer.Option("--login", help="Let the role log in [default: NOLOGIN]")
+    ] = False,
+    password_env: Annotated[
+        str | None,
+        typer.Option("--password-env", help="Environment variable holding the role's password"),
+    ] = None,
+) -> None:
+    """Make ROLE a read-only BI role (PostgreSQL): SELECT on the BI views, nothing else."""
+    from virage.bi import check_role_name, grant_bi, password_from_env, require_postgresql
+    from virage.warehouse import make_engine, open_warehouse, resolve_url
+
+    try:  # refuse before opening: opening an SQLite path would create the file
+        check_role_name(role)
+        require_postgresql(make_engine(resolve_url(warehouse)))
+        password = password_from_env(password_env)
+        done = grant_bi(open_warehouse(warehouse), role, login, password)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(
+        f"role {done.role} ({'created' if done.created else 'existing'}, "
+        f"{'LOGIN' if done.login else 'NOLOGIN'}): USAGE on schema {done.schema}, SELECT on "
+        f"{', '.join(done.views)}; no right on any table"
+    )
+
+
+@app.command()
+def serve(
+    landing: LandingOpt = None,
+    warehouse: WarehouseOpt = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="IANA timezone of the 02:00 run and of 'yesterday' "
+            "[default: $VIRAGE_TIMEZONE or Europe/Paris]",
+        ),
+    ] = None,
+    cron: Annotated[
+        str, typer.Option(help="When the nightly run starts, as a cron expression")
+    ] = "0 2 * * *",
+) -> None:
+    """Serve the nightly schedule and the ad hoc deployment from this process, for a
+    single machine without a worker: runs start here until Ctrl-C. With
+    PREFECT_API_URL set they show in that server's UI."""
+    for name, value in _QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from virage.flows.parameters import run_timezone
+    from virage.tasks.landing import landing_dir, load_landing
+    from virage.warehouse import open_warehouse
+
+    try:  # a schedule that can only fail is not worth serving
+        zone = run_timezone(timezone)
+        load_landing(landing_dir(landing))
+        open_warehouse(warehouse)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+    from prefect import serve as prefect_serve
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.schedules import Cron
+
+    from virage.flows.nightly import nightly_scores
+
+    # Absolute paths: the served runs must not depend on where this process started.
+    parameters = {
+        "landing": str(Path(landing_dir(landing)).resolve()),
+        "warehouse_url": _absolute_sqlite(warehouse),
+        "timezone": zone,
+    }
+    one_at_a_time = ConcurrencyLimitConfig(
+        limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
+    )
+    try:
+        nightly = nightly_scores.to_deployment(
+            name="nightly",
+            schedule=Cron(cron, timezone=zone),
+            parameters={**parameters, "wait_for_lock_seconds": 1800},
+            concurrency_limit=one_at_a_time,
+            tags=["virage", "nightly"],
+        )
+    except ValueError as exc:  # an invalid cron expression
+        raise _fail(f"--cron {cron!r}: {exc}") from None
+    ad_hoc = nightly_scores.to_deployment(
+        name="ad-hoc",
+        parameters=parameters,
+        concurrency_limit=one_at_a_time,
+        tags=["virage", "ad-hoc"],
+    )
+    typer.echo(
+        f"virage serve: nightly-scores/nightly at '{cron}' ({zone}) and nightly-scores/ad-hoc; "
+        "Ctrl-C stops"
+    )
+    # Without a server of its own, the temporary one stops with this process: there
+    # is no schedule left to pause on the way out.
+    served_by_a_server = bool(os.environ.get("PREFECT_API_URL"))
+    prefect_serve(
+        nightly, ad_hoc, print_starting_message=False, pause_on_shutdown=served_by_a_server
+    )
+
+
+def _absolute_sqlite(url: str | None) -> str:
+    """The warehouse URL with a relative SQLite path made absolute."""
+    from sqlalchemy.engine import make_url
+
+    from virage.warehouse import resolve_url
+
+    resolved = make_url(resolve_url(url))
+    database = resolved.database
+    if resolved.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return resolve_url(url)
+    return resolved.set(database=str(Path(database).resolve())).render_as_string(
+        hide_password=False
+    )
+
+
+@app.command()
+def backfill(
+    start: Annotated[
+        dt.datetime, typer.Option("--start", formats=["%Y-%m-%d"], help="First day to score")
+    ],
+    end: Annotated[
+        dt.datetime,
+        typer.Option("--end", formats=["%Y-%m-%d"], help="Last day to score (included)"),
+    ],
+    landing: LandingOpt = None,
+    warehouse: WarehouseOpt = None,
+    max_bad_rows: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Share of bad rows above which a whole file is quarantined"
+        ),
+    ] = 0.5,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait", min=0, help="Seconds each day waits for another run writing to the warehouse"
+        ),
+    ] = 60,
+) -> None:
+    """Score every day from --start to --end with the nightly flow, oldest first,
+    stopping at the first day that fails."""
+    for name, value in _QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    from pydantic import ValidationError
+
+    from virage.flows.parameters import DateRange
+    from virage.tasks.landing import landing_dir, load_landing
+    from virage.warehouse import open_warehouse
+
+    try:
+        days = DateRange(start=start.date(), end=end.date())
+        load_landing(landing_dir(landing))
+        open_warehouse(warehouse)
+    except ValidationError as exc:
+        raise _fail(
+            "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        ) from None
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+    from virage.flows.backfill import backfill as backfill_flow
+
+    try:
+        done = backfill_flow(
+            days,
+            landing=landing,
+            warehouse_url=warehouse,
+            max_bad_row_share=max_bad_rows,
+            wait_for_lock_seconds=wait,
+        )
+    except Exception as exc:  # the flow run's log has the details
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        raise _fail(f"the backfill stopped: {first_line}", 1) from None
+    for summary in done:
+        typer.echo(
+            f"{summary['as_of']}: {summary['scores_published']} scores (run {summary['run_id']})"
+        )
+    typer.echo(f"virage backfill {days.start} to {days.end}: {len(done)} day(s) completed")
 
 
 def _print_table(board) -> None:

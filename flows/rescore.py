@@ -147,9 +147,14 @@ def rescore_day(
     ids = [c.id for c in chosen]
     docs = docs_folder(found.root)
     connect_existing(url)  # a mistyped SQLite path must not become an empty warehouse
-    steps.prepare_warehouse(url)
+    # The lock first: creating or upgrading the tables must not race another run.
     lock = steps.lock_warehouse(url, wait_for_lock_seconds)
-    steps.start_run(url, run_id, as_of)
+    try:
+        steps.prepare_warehouse(url)
+        steps.start_run(url, run_id, as_of)
+    except BaseException:
+        lock.close()
+        raise
     try:
         stored = steps.read_stored(url, as_of)
         scores = steps.score_stored(stored, found.roster, chosen, as_of)

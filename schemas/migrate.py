@@ -126,6 +126,10 @@ def _add_missing_columns(conn: Connection) -> None:
             conn.exec_driver_sql(
                 f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"
             )
+        indexed = {index["name"] for index in present.get_indexes(table.name)}
+        for index in table.indexes:  # create_all skips the indexes of existing tables
+            if index.name not in indexed:
+                index.create(conn)
         key = present.get_pk_constraint(table.name)
         loosened = [
             c.name

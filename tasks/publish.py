@@ -152,21 +152,30 @@ def _upsert(
     """Insert the rows of `frame` into `table` by its primary key and return how many
     rows were inserted or changed. A stored row is rewritten only when a value would
     change; its `keep` columns stay, its `earliest`/`latest` columns take the earlier
-    /later of the two values. With `newer_only`, a stored row observed later than the
-    new one stays (an older export arriving late does not roll metrics back)."""
+    /later of the two values. With `newer_only`, the other columns keep their stored
+    values when those were observed later (an older export arriving late does not
+    roll metrics back, but can still move `earliest` back)."""
     quote = conn.dialect.identifier_preparer.quote
     columns = [c._copy() for c in table.columns]
     key = [c.name for c in table.primary_key.columns]
     target = quote(table.name)
-    pick = {"earliest": ("min", "LEAST"), "latest": ("max", "GREATEST")}
     sqlite = conn.dialect.name == "sqlite"
+    observed = quote("observed_at")
+    newer = (
+        f"({target}.{observed} IS NULL OR excluded.{observed} IS NULL "
+        f"OR {target}.{observed} <= excluded.{observed})"
+    )
 
     def new_value(name: str) -> str:
         stored, new = f"{target}.{quote(name)}", f"excluded.{quote(name)}"
-        for kind, names in (("earliest", earliest), ("latest", latest)):
+        for names, function in (
+            (earliest, "min" if sqlite else "LEAST"),
+            (latest, "max" if sqlite else "GREATEST"),
+        ):
             if name in names:
-                function = pick[kind][0 if sqlite else 1]
                 return f"{function}(COALESCE({stored}, {new}), COALESCE({new}, {stored}))"
+        if newer_only:
+            return f"CASE WHEN {newer} THEN {new} ELSE {stored} END"
         return new
 
     with _temporary(conn, f"{table.name}_stage", columns, frame) as stage:
@@ -176,17 +185,10 @@ def _upsert(
         sets = ", ".join(f"{quote(n)} = {new_value(n)}" for n in updated)
         differs = " IS NOT " if sqlite else " IS DISTINCT FROM "
         changed = " OR ".join(f"{target}.{quote(n)}{differs}{new_value(n)}" for n in updated)
-        condition = f"({changed})"
-        if newer_only:
-            observed = quote("observed_at")
-            condition += (
-                f" AND ({target}.{observed} IS NULL OR excluded.{observed} IS NULL "
-                f"OR {target}.{observed} <= excluded.{observed})"
-            )
         # "WHERE true" lets SQLite tell the ON CONFLICT clause from a join condition.
         written = conn.exec_driver_sql(
             f"INSERT INTO {target} ({names}) SELECT {names} FROM {stage.name} "
-            f"WHERE true ON CONFLICT ({keys}) DO UPDATE SET {sets} WHERE {condition}"
+            f"WHERE true ON CONFLICT ({keys}) DO UPDATE SET {sets} WHERE {changed}"
         ).rowcount
     return max(written, 0)
 
@@ -335,7 +337,7 @@ def _publish_staged(conn: Connection, run_id: str, as_of: dt.date, campaign_ids=
             select(*(staged[c] for c in columns)).where(staged.run_id == run_id),
         )
     )
-    # psycopg reports no row count for INSERT .. SELECT: the rows moved are counted.
+    # What was published is what left staging: counted there, the same on both dialects.
     return conn.execute(delete(staged_influence_scores).where(staged.run_id == run_id)).rowcount
 
 

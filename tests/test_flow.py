@@ -87,20 +87,6 @@ def test_nightly_flow_scores_every_consenting_person(prefect_api_url, warehouse,
     assert "private" not in query(warehouse, "SELECT * FROM quarantine").to_csv()
 
 
-def test_rerunning_a_day_gives_the_same_tables(prefect_api_url, tmp_path, world):
-    url = f"sqlite:///{tmp_path / 'w.db'}"
-    nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
-    first = query(url, "SELECT * FROM influence_scores ORDER BY campaign_id, person_id")
-    posts = query(url, "SELECT * FROM posts ORDER BY platform, post_id")
-    nightly_scores(landing=str(world), warehouse_url=url, as_of=AS_OF)
-    second = query(url, "SELECT * FROM influence_scores ORDER BY campaign_id, person_id")
-    pd.testing.assert_frame_equal(first.drop(columns="run_id"), second.drop(columns="run_id"))
-    pd.testing.assert_frame_equal(
-        posts, query(url, "SELECT * FROM posts ORDER BY platform, post_id")
-    )
-    assert query(url, "SELECT COUNT(*) AS n FROM pipeline_runs")["n"].iloc[0] == 2
-
-
 def test_a_newer_export_updates_metrics_and_withdrawn_consent_purges(
     prefect_api_url, tmp_path, world
 ):

@@ -66,6 +66,9 @@ def test_an_older_warehouse_is_upgraded_without_losing_a_row(warehouse):
         assert unnamed == 0
         trend = conn.execute(text("SELECT COUNT(*) FROM influence_score_trend")).scalar()
         assert trend == len(before["influence_scores"])
+    for table in metadata.sorted_tables:
+        indexed = {index["name"] for index in inspect(engine).get_indexes(table.name)}
+        assert {index.name for index in table.indexes} <= indexed, table.name
     if engine.dialect.name == "postgresql":
         keys = {fk["name"] for fk in inspect(engine).get_foreign_keys("influence_scores")}
         assert keys == {"fk_influence_scores_person", "fk_influence_scores_campaign"}

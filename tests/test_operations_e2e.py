@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import sqlite3
@@ -24,6 +23,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.worlds import write_world
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
@@ -82,7 +83,7 @@ def wait_for(check, what: str, timeout: float, logs: list[Path]):
 def test_deploy_run_ad_hoc_twice_on_one_warehouse(tmp_path: Path):
     home = tmp_path / "prefect-home"
     work = tmp_path / "virage-home"
-    shutil.copytree(ROOT / "examples" / "landing", work / "landing")
+    write_world(work / "landing")  # small: the test is about deploying, not scoring
     warehouse = work / "warehouse.db"
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"

@@ -250,6 +250,20 @@ def test_only_posts_whose_values_change_are_rewritten(warehouse, world):
     assert set(first) == {pd.Timestamp("2026-11-02", tz="UTC")}
     assert set(last) == {pd.Timestamp("2026-11-05", tz="UTC")}
 
+    # An older export arriving late moves first_seen_at back, and only that.
+    older = some_posts(likes=1).assign(
+        observed_at=pd.Timestamp("2026-11-01", tz="UTC"),
+        first_seen_at=pd.Timestamp("2026-11-01", tz="UTC"),
+        last_seen_at=pd.Timestamp("2026-11-01", tz="UTC"),
+    )
+    assert publish(engine, "late", scores, older)["posts_written"] == 3
+    stored = table(engine, "SELECT likes, first_seen_at, last_seen_at FROM posts ORDER BY post_id")
+    assert stored["likes"].tolist() == [42, 5, 5]
+    first = pd.to_datetime(stored["first_seen_at"], utc=True, format="ISO8601")
+    last = pd.to_datetime(stored["last_seen_at"], utc=True, format="ISO8601")
+    assert set(first) == {pd.Timestamp("2026-11-01", tz="UTC")}
+    assert set(last) == {pd.Timestamp("2026-11-05", tz="UTC")}
+
 
 def test_a_run_that_died_is_marked_failed_by_the_next_one(warehouse):
     engine = open_warehouse(warehouse)

@@ -52,6 +52,8 @@ def test_days_build_history_reruns_change_nothing_and_dialects_agree(
     again = described(sqlite_url)
     for name in DESCRIBED:
         pd.testing.assert_frame_equal(again[name], first[name], obj=name)
+    with make_engine(sqlite_url).connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM pipeline_runs")).scalar() == 3
 
     on_postgresql = described(postgres_url)
     scores = first["influence_scores"]

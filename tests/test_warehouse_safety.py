@@ -14,9 +14,11 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import text
+import pytest
+from sqlalchemy import inspect, text
 
 from tests.test_cli import VIRAGE, virage
+from virage.errors import WarehouseBusy
 from virage.flows.nightly import nightly_scores
 from virage.schemas.fields import POSTS
 from virage.schemas.warehouse import metadata
@@ -92,6 +94,14 @@ def publishing(url: str) -> bool:
         return bool(staged and writing)
 
 
+def rows_in(engine, table: str) -> int:
+    """Rows of `table`; 0 when the run that would have created it never started."""
+    if table not in inspect(engine).get_table_names():
+        return 0
+    with engine.connect() as conn:
+        return conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar()
+
+
 def run_env(prefect_api_url: str) -> dict:
     return {**os.environ, "PREFECT_API_URL": prefect_api_url}
 
@@ -99,10 +109,10 @@ def run_env(prefect_api_url: str) -> dict:
 def test_a_run_killed_while_publishing_leaves_the_published_day_untouched(
     warehouse, tmp_path, prefect_api_url
 ):
-    landing = landing_with_bulk_posts(tmp_path, 20_000)
+    landing = landing_with_bulk_posts(tmp_path, 10_000)
     nightly_scores(landing=str(landing), warehouse_url=warehouse, as_of=dt.date(2026, 11, 19))
     before = published_tables(warehouse)
-    assert len(before["influence_scores"]) and len(before["posts"]) > 20_000
+    assert len(before["influence_scores"]) and len(before["posts"]) > 10_000
 
     # The next night reads every file again and rewrites posts whose metrics changed.
     bulk = landing / "exports" / "bulk.posts.csv"
@@ -141,8 +151,7 @@ def test_a_second_writer_stops_with_a_clear_message(warehouse, tmp_path, prefect
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("virage: error: warehouse") and "another virage run" in line
-    with engine.connect() as conn:  # it did not start: nothing recorded
-        assert conn.execute(text("SELECT COUNT(*) FROM pipeline_runs")).scalar() == 0
+    assert rows_in(engine, "pipeline_runs") == 0  # it did not start: nothing recorded
 
 
 def test_a_second_writer_told_to_wait_runs_when_the_first_is_done(tmp_path, prefect_api_url):
@@ -164,8 +173,22 @@ def test_a_second_writer_told_to_wait_runs_when_the_first_is_done(tmp_path, pref
             assert waiting.poll() is None, told.read_text()
             assert time.monotonic() < deadline, "the run never said it waits"
             time.sleep(0.1)
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT COUNT(*) FROM influence_scores")).scalar() == 0
+        assert rows_in(engine, "influence_scores") == 0
     assert waiting.wait(timeout=240) == 0, told.read_text()
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT COUNT(*) FROM influence_scores")).scalar() > 0
+    assert rows_in(engine, "influence_scores") > 0
+
+
+def test_the_lock_is_one_per_database_whatever_the_url_says(warehouse, tmp_path):
+    aliases = [warehouse]
+    if warehouse.startswith("sqlite"):
+        path = warehouse.removeprefix("sqlite:///")
+        aliases += [
+            f"sqlite:///file:{path}?uri=true",
+            f"sqlite:///{tmp_path}/../{tmp_path.name}/warehouse.db",
+        ]
+    with writer_lock(make_engine(warehouse)):
+        for alias in aliases:
+            with pytest.raises(WarehouseBusy), writer_lock(make_engine(alias)):
+                pass
+    with writer_lock(make_engine(aliases[-1])):  # released: the next writer gets it
+        pass

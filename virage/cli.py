@@ -74,22 +74,22 @@ WaitOpt = Annotated[
 ]
 
 
-def _wait_for_warehouse(engine, wait: float) -> None:
-    """Say before Prefect starts that another run holds the warehouse: stop, or tell
-    the person that this run waits (the flow then takes the lock for itself)."""
-    from virage.warehouse import writer_lock
+def _open_when_free(warehouse: str | None, wait: float) -> None:
+    """Create or upgrade the warehouse under its writer lock, before Prefect starts:
+    stop when another run holds it, or tell the person this run waits for it (the
+    flow then takes the lock for itself)."""
+    from virage.warehouse import open_warehouse_exclusively
 
     try:
-        with writer_lock(engine):
-            return
+        open_warehouse_exclusively(warehouse)
+        return
     except WarehouseBusy:
         if not wait:
             raise
     typer.echo(
         f"virage: another run is writing to the warehouse; waiting up to {wait:g} s", err=True
     )
-    with writer_lock(engine, wait):
-        pass
+    open_warehouse_exclusively(warehouse, wait)
 
 
 @app.command()
@@ -145,14 +145,13 @@ def run(
         raw_zone,
         report_folder,
     )
-    from virage.warehouse import open_warehouse
 
     try:  # fail fast, before Prefect starts, on anything that makes the run pointless
         found = load_landing(landing_dir(landing))
         raw_zone(found.root, str(raw) if raw else None)
         docs_folder(found.root, str(docs) if docs else None)
         report_folder(found.root, str(report) if report else None)
-        _wait_for_warehouse(open_warehouse(warehouse), wait)
+        _open_when_free(warehouse, wait)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except WarehouseBusy as exc:
@@ -419,7 +418,7 @@ def rescore(
         os.environ.setdefault(name, value)
     from virage.flows.rescore import choose_campaigns, read_weights, rescore_day
     from virage.tasks.landing import docs_folder, landing_dir, load_landing
-    from virage.warehouse import connect_existing, open_warehouse
+    from virage.warehouse import connect_existing
 
     try:  # fail fast, before the flow starts, on anything that makes it pointless
         found = load_landing(landing_dir(landing))
@@ -427,9 +426,11 @@ def rescore(
         override = read_weights(weights) if weights else None
         chosen = choose_campaigns(found.campaigns, campaign, override)
         connect_existing(warehouse)  # there must be stored posts to score
-        open_warehouse(warehouse)
+        _open_when_free(warehouse, wait)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    except WarehouseBusy as exc:
+        raise _fail(str(exc), 3) from None
 
     try:
         summary = rescore_day(
@@ -521,14 +522,16 @@ def serve(
         os.environ.setdefault(name, value)
     from virage.flows.parameters import run_timezone
     from virage.tasks.landing import landing_dir, load_landing
-    from virage.warehouse import open_warehouse
+    from virage.warehouse import open_warehouse_exclusively
 
     try:  # a schedule that can only fail is not worth serving
         zone = run_timezone(timezone)
         load_landing(landing_dir(landing))
-        open_warehouse(warehouse)
+        open_warehouse_exclusively(warehouse, wait_seconds=60)
     except ValueError as exc:
         raise _fail(str(exc)) from None
+    except WarehouseBusy as exc:
+        raise _fail(str(exc), 3) from None
     except ConfigError as exc:
         raise _fail(str(exc)) from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import re
 import time
@@ -27,6 +28,8 @@ from virage.errors import ConfigError, WarehouseBusy
 from virage.schemas.migrate import OutdatedWarehouse, create_schema
 
 DEFAULT_WAREHOUSE_URL = "sqlite:///warehouse.db"
+
+log = logging.getLogger(__name__)
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -107,6 +110,19 @@ def connect_existing(url: str | None = None) -> Engine:
     except SQLAlchemyError as exc:
         raise _unreachable(resolved, exc) from None
     return engine
+
+
+def open_warehouse_exclusively(url: str | None = None, wait_seconds: float = 0) -> Engine:
+    """open_warehouse under the writer lock, released on return: creating or upgrading
+    the tables never races a run that is writing. Raises WarehouseBusy when another
+    run holds the lock longer than `wait_seconds`."""
+    resolved = resolve_url(url)
+    engine = make_engine(resolved)
+    try:
+        with writer_lock(engine, wait_seconds):
+            return open_warehouse(resolved)
+    except SQLAlchemyError as exc:
+        raise _unreachable(resolved, exc) from None
 
 
 def open_warehouse(url: str | None = None) -> Engine:
@@ -197,6 +213,11 @@ def writer_lock(engine: Engine, wait_seconds: float = 0) -> Iterator[None]:
     deadline = time.monotonic() + wait_seconds
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
+            # A session the server ends for idling would drop the lock unnoticed.
+            conn.exec_driver_sql(
+                "SELECT set_config(name, '0', false) FROM pg_settings "
+                "WHERE name IN ('idle_session_timeout', 'idle_in_transaction_session_timeout')"
+            )
             while not conn.exec_driver_sql(
                 f"SELECT pg_try_advisory_lock({WRITER_LOCK_KEY})"
             ).scalar():
@@ -206,14 +227,13 @@ def writer_lock(engine: Engine, wait_seconds: float = 0) -> Iterator[None]:
             try:
                 yield
             finally:
-                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({WRITER_LOCK_KEY})")
-                conn.commit()
+                _release_advisory_lock(conn)
         return
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
+    path = _sqlite_file(engine)
+    if path is None:
         yield  # an in-memory database has a single writer by construction
         return
-    with open(f"{database}.lock", "a+b") as handle:
+    with open(f"{path}.lock", "a+b") as handle:
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -224,6 +244,31 @@ def writer_lock(engine: Engine, wait_seconds: float = 0) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _release_advisory_lock(conn: Connection) -> None:
+    """Release the lock; a connection the server already closed released it then, and
+    that must not fail a run that has published."""
+    try:
+        conn.exec_driver_sql(f"SELECT pg_advisory_unlock({WRITER_LOCK_KEY})")
+        conn.commit()
+    except SQLAlchemyError:
+        log.warning("the warehouse's writer lock was already gone when released")
+        conn.invalidate()
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    """The real path of an SQLite database file, also when given as a file: URI; None
+    for an in-memory database."""
+    database = engine.url.database or ""
+    query = engine.url.query
+    if database in ("", ":memory:") or query.get("mode") == "memory":
+        return None
+    if database.startswith("file:"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+        if database in ("", ":memory:") or "mode=memory" in (engine.url.database or ""):
+            return None
+    return os.path.realpath(database)
 
 
 def _wait_or_give_up(engine: Engine, deadline: float) -> None:

@@ -76,14 +76,7 @@ def nightly_scores(
     raw = raw_zone(found.root, raw_dir)
     docs = docs_folder(found.root, docs_dir)
     report = report_folder(found.root, report_dir)
-    # The lock first: creating or upgrading the tables must not race another run.
-    lock = steps.lock_warehouse(url, wait_for_lock_seconds)
-    try:
-        steps.prepare_warehouse(url)
-        steps.start_run(url, run_id, as_of)
-    except BaseException:
-        lock.close()
-        raise
+    lock = steps.open_run(url, run_id, as_of, wait_for_lock_seconds)
     try:
         fetched = steps.fetch_sources(found)
         files = steps.discover(found)

@@ -147,14 +147,7 @@ def rescore_day(
     ids = [c.id for c in chosen]
     docs = docs_folder(found.root)
     connect_existing(url)  # a mistyped SQLite path must not become an empty warehouse
-    # The lock first: creating or upgrading the tables must not race another run.
-    lock = steps.lock_warehouse(url, wait_for_lock_seconds)
-    try:
-        steps.prepare_warehouse(url)
-        steps.start_run(url, run_id, as_of)
-    except BaseException:
-        lock.close()
-        raise
+    lock = steps.open_run(url, run_id, as_of, wait_for_lock_seconds)
     try:
         stored = steps.read_stored(url, as_of)
         scores = steps.score_stored(stored, found.roster, chosen, as_of)

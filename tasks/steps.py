@@ -86,13 +86,21 @@ def prepare_warehouse(url: str) -> str:
     return url
 
 
-def lock_warehouse(url: str, wait_seconds: float = 0) -> ExitStack:
+def open_run(url: str, run_id: str, as_of: dt.date, wait_seconds: float = 0) -> ExitStack:
     """Take the warehouse's single-writer lock for the rest of the run (close the
-    returned stack to release it). Not a task: the lock must outlive every task of
-    the run, and a task's retries would hide a busy warehouse."""
+    returned stack to release it), then create or upgrade the tables and record the
+    run as running. The lock comes first: an upgrade must not race another run. Not a
+    task: the lock must outlive every task of the run, and a task's retries would
+    hide a busy warehouse."""
     held = ExitStack()
     held.enter_context(writer_lock(make_engine(url), wait_seconds))
     get_run_logger().info("holding the warehouse's writer lock")
+    try:
+        prepare_warehouse(url)
+        start_run(url, run_id, as_of)
+    except BaseException:
+        held.close()
+        raise
     return held
 
 
@@ -221,10 +229,18 @@ def score(
     campaigns: list[landing.Campaign],
     as_of: dt.date,
 ) -> pd.DataFrame:
+    posts, accounts = _seen_by_scoring(found, stored, roster)
+    return scoring.score_campaigns(posts, accounts, roster.people, campaigns, as_of)
+
+
+def _seen_by_scoring(
+    found: People, stored: tuple[pd.DataFrame, pd.DataFrame], roster: landing.Roster
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tonight's posts and follower counts over the stored ones still claimed."""
     handles = roster.handles
     posts = people.with_stored(found.posts.frame, stored[0], list(POSTS.key), handles)
     accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), handles)
-    return scoring.score_campaigns(posts, accounts, roster.people, campaigns, as_of)
+    return posts, accounts
 
 
 @task(name="summarise-events", cache_policy=NO_CACHE)
@@ -236,9 +252,7 @@ def summarise_events(
     as_of: dt.date,
 ) -> pd.DataFrame:
     """The event_summary rows of the event campaigns, from the same posts as the scores."""
-    handles = roster.handles
-    posts = people.with_stored(found.posts.frame, stored[0], list(POSTS.key), handles)
-    accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), handles)
+    posts, accounts = _seen_by_scoring(found, stored, roster)
     rows = events.event_summaries(posts, accounts, roster.people, campaigns, as_of)
     get_run_logger().info(
         "%d event day(s) summarised, %d post(s) covering an event", len(rows), rows["posts"].sum()

@@ -233,7 +233,14 @@ def writer_lock(engine: Engine, wait_seconds: float = 0) -> Iterator[None]:
     if path is None:
         yield  # an in-memory database has a single writer by construction
         return
-    with open(f"{path}.lock", "a+b") as handle:
+    try:
+        handle = open(f"{path}.lock", "a+b")  # noqa: SIM115 (the with below closes it)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot reach warehouse {engine.url.render_as_string(hide_password=True)}: "
+            f"{exc.strerror}: {Path(path).parent}"
+        ) from None
+    with handle:
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -218,6 +218,7 @@ def writer_lock(engine: Engine, wait_seconds: float = 0) -> Iterator[None]:
                 "SELECT set_config(name, '0', false) FROM pg_settings "
                 "WHERE name IN ('idle_session_timeout', 'idle_in_transaction_session_timeout')"
             )
+            conn.commit()  # a rollback below would undo the settings otherwise
             while not conn.exec_driver_sql(
                 f"SELECT pg_try_advisory_lock({WRITER_LOCK_KEY})"
             ).scalar():

@@ -86,8 +86,9 @@ def nightly_scores(
         checked = steps.check_rows(parsed, as_of, max_bad_row_share)
         people = steps.attribute(checked, found.roster)
         stored = steps.read_stored(url, as_of)
-        scores = steps.score(people, stored, found.roster, found.campaigns, as_of)
-        event_days = steps.summarise_events(people, stored, found.roster, found.campaigns, as_of)
+        seen = steps.merge_stored(people, stored, found.roster)
+        scores = steps.score(seen, found.roster, found.campaigns, as_of)
+        event_days = steps.summarise_events(seen, found.roster, found.campaigns, as_of)
         record = steps.record_checks(checked, found, scores, docs, run_id)
         told = steps.summarise(files, selected, parsed, checked, people, found, fetched, record)
         night = Night(

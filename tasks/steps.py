@@ -221,38 +221,38 @@ def read_stored(url: str, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     return stored_posts, stored_accounts
 
 
-@task(name="score", cache_policy=NO_CACHE)
-def score(
-    found: People,
-    stored: tuple[pd.DataFrame, pd.DataFrame],
-    roster: landing.Roster,
-    campaigns: list[landing.Campaign],
-    as_of: dt.date,
-) -> pd.DataFrame:
-    posts, accounts = _seen_by_scoring(found, stored, roster)
-    return scoring.score_campaigns(posts, accounts, roster.people, campaigns, as_of)
-
-
-def _seen_by_scoring(
+@task(name="merge-stored", cache_policy=NO_CACHE)
+def merge_stored(
     found: People, stored: tuple[pd.DataFrame, pd.DataFrame], roster: landing.Roster
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Tonight's posts and follower counts over the stored ones still claimed."""
+    """What scoring and the event summary see: tonight's posts and follower counts
+    over the stored ones still claimed by the same scored person."""
     handles = roster.handles
     posts = people.with_stored(found.posts.frame, stored[0], list(POSTS.key), handles)
     accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), handles)
     return posts, accounts
 
 
+@task(name="score", cache_policy=NO_CACHE)
+def score(
+    seen: tuple[pd.DataFrame, pd.DataFrame],
+    roster: landing.Roster,
+    campaigns: list[landing.Campaign],
+    as_of: dt.date,
+) -> pd.DataFrame:
+    posts, accounts = seen
+    return scoring.score_campaigns(posts, accounts, roster.people, campaigns, as_of)
+
+
 @task(name="summarise-events", cache_policy=NO_CACHE)
 def summarise_events(
-    found: People,
-    stored: tuple[pd.DataFrame, pd.DataFrame],
+    seen: tuple[pd.DataFrame, pd.DataFrame],
     roster: landing.Roster,
     campaigns: list[landing.Campaign],
     as_of: dt.date,
 ) -> pd.DataFrame:
     """The event_summary rows of the event campaigns, from the same posts as the scores."""
-    posts, accounts = _seen_by_scoring(found, stored, roster)
+    posts, accounts = seen
     rows = events.event_summaries(posts, accounts, roster.people, campaigns, as_of)
     get_run_logger().info(
         "%d event day(s) summarised, %d post(s) covering an event", len(rows), rows["posts"].sum()
@@ -407,7 +407,8 @@ def score_stored(
     none_tonight = People(
         people.Attributed(_empty(POSTS.dtypes)), people.Attributed(_empty(ACCOUNTS.dtypes))
     )
-    return score.fn(none_tonight, stored, roster, campaigns, as_of)
+    seen = merge_stored.fn(none_tonight, stored, roster)
+    return score.fn(seen, roster, campaigns, as_of)
 
 
 def _empty(dtypes: dict[str, str]) -> pd.DataFrame:

@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -72,6 +74,21 @@ WaitOpt = Annotated[
         help="Seconds to wait for another run writing to the warehouse before giving up",
     ),
 ]
+
+
+@contextmanager
+def _flow_exits(what: str) -> Iterator[None]:
+    """A flow's end as the CLI's exit codes: 2 for configuration, 3 for a busy
+    warehouse, 1 for a run that failed once started (its log has the details)."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except WarehouseBusy as exc:
+        raise _fail(str(exc), 3) from None
+    except Exception as exc:
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        raise _fail(f"the {what} failed: {type(exc).__name__}: {first_line}", 1) from None
 
 
 def _open_when_free(warehouse: str | None, wait: float) -> None:
@@ -161,7 +178,7 @@ def run(
     from virage.tasks.report import report_lines
     from virage.tasks.summary import summary_lines
 
-    try:
+    with _flow_exits("run"):
         summary = nightly_scores(
             landing=landing,
             warehouse_url=warehouse,
@@ -173,13 +190,6 @@ def run(
             report_dir=str(report) if report else None,
             wait_for_lock_seconds=wait,
         )
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
-    except WarehouseBusy as exc:
-        raise _fail(str(exc), 3) from None
-    except Exception as exc:  # the flow run's log has the details
-        first_line = (str(exc).strip().splitlines() or [""])[0]
-        raise _fail(f"the run failed: {type(exc).__name__}: {first_line}", 1) from None
     typer.echo(
         f"virage run {summary['run_id']} as of {summary['as_of']} into "
         f"{summary['warehouse']}: completed"
@@ -432,7 +442,7 @@ def rescore(
     except WarehouseBusy as exc:
         raise _fail(str(exc), 3) from None
 
-    try:
+    with _flow_exits("rescore"):
         summary = rescore_day(
             as_of=as_of.date(),
             landing=landing,
@@ -441,13 +451,6 @@ def rescore(
             weights=override,
             wait_for_lock_seconds=wait,
         )
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
-    except WarehouseBusy as exc:
-        raise _fail(str(exc), 3) from None
-    except Exception as exc:  # the flow run's log has the details
-        first_line = (str(exc).strip().splitlines() or [""])[0]
-        raise _fail(f"the rescore failed: {type(exc).__name__}: {first_line}", 1) from None
     typer.echo(
         f"virage rescore {summary['run_id']} as of {summary['as_of']} into "
         f"{summary['warehouse']}: completed"

@@ -221,6 +221,12 @@ def _import_gx():
 
     # GX pins this module's logger at INFO; it announces temporary docs folders.
     logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
+    # GX labels every in-memory batch under this many bytes with an md5 of pandas'
+    # row hashes, twice per suite: 3 s per million posts, for a label we never read
+    # (our batches are named by suite and run). The threshold is read at each call.
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
     return gx
 
 
@@ -296,9 +302,19 @@ def _prepared(b: SuiteBatch) -> pd.DataFrame:
     for column in sorted(needed or ()):
         if column not in frame.columns and column in DERIVED_COLUMNS:
             frame = frame.assign(**{column: DERIVED_COLUMNS[column](frame)})
-    if needed is None:
-        return frame
-    return frame[[c for c in frame.columns if c in needed]]
+    if needed is not None:
+        frame = frame[[c for c in frame.columns if c in needed]]
+    # GX compares numbers in C only for numpy dtypes: on a nullable Int64 column its
+    # between-check calls Python once per value (10 s per million posts). As float64
+    # the missing values are NaN, which GX leaves out of map checks like NA.
+    nullable = {
+        c: "float64"
+        for c, dtype in frame.dtypes.items()
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype)
+        and pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_bool_dtype(dtype)
+    }
+    return frame.astype(nullable) if nullable else frame
 
 
 def _columns_read(expectations: list[dict]) -> set[str] | None:

@@ -61,18 +61,49 @@ def _term(term: str, plural: str = "") -> str:
     return r"\s+".join(re.escape(w) + plural for w in words)
 
 
+class Pattern(str):
+    """A regex over folded text, with `hint`: a regex of plain words, at least one of
+    which every match contains. Our patterns need look-behinds, which send pandas to
+    Python's `re` one text at a time; the hint has none, so Arrow's RE2 scans the
+    whole column at C speed and the full regex only runs on the few candidates."""
+
+    hint: str
+
+    def __new__(cls, regex: str, literals: Iterable[str]) -> Pattern:
+        pattern = super().__new__(cls, regex)
+        pattern.hint = "|".join(sorted({_plain(w) for w in literals if w}))
+        return pattern
+
+
+_RE2_SPECIAL = re.compile(r"([.^$*+?()\[\]{}|\\])")
+
+
+def _plain(word: str) -> str:
+    """`word` as a regex matching itself (RE2 and re alike)."""
+    return _RE2_SPECIAL.sub(r"\\\1", word)
+
+
+def _longest_word(term: str) -> str:
+    return max(fold(term).strip().split(), key=len)
+
+
 def terms_pattern(keywords: Iterable[str] = (), hashtags: Iterable[str] = ()) -> str | None:
     """A regex matching any keyword as whole words (each word may take an s or x
     plural, so "vélo électrique" finds "vélos électriques") or any
     hashtag, over folded text; None when there is nothing to match."""
     alternatives = []
-    words = [_term(k, plural=r"(?:s|x)?") for k in keywords if fold(k).strip()]
+    keywords = [k for k in keywords if fold(k).strip()]
+    hashtags = [h.strip().lstrip("#") for h in hashtags if fold(h).strip("# ")]
+    words = [_term(k, plural=r"(?:s|x)?") for k in keywords]
     if words:
         alternatives.append(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
-    tags = [_term(h.strip().lstrip("#")) for h in hashtags if fold(h).strip("# ")]
+    tags = [_term(h) for h in hashtags]
     if tags:
         alternatives.append(r"#(?:" + "|".join(tags) + r")(?!\w)")
-    return "|".join(alternatives) if alternatives else None
+    if not alternatives:
+        return None
+    literals = [_longest_word(k) for k in keywords] + ["#" + fold(h).split()[0] for h in hashtags]
+    return Pattern("|".join(alternatives), literals)
 
 
 def brand_pattern(handles: Iterable[str] = (), domains: Iterable[str] = ()) -> str | None:
@@ -80,34 +111,50 @@ def brand_pattern(handles: Iterable[str] = (), domains: Iterable[str] = ()) -> s
     (subdomains included, e-mail addresses and look-alike hosts such as
     brand.example.evil.com not), over folded text."""
     alternatives = []
-    names = [re.escape(fold(h).strip().lstrip("@")) for h in handles if h.strip("@ ")]
-    if names:
+    handles = [fold(h).strip().lstrip("@") for h in handles if h.strip("@ ")]
+    domains = [fold(d).strip().removeprefix("www.") for d in domains if d.strip()]
+    if handles:
+        names = [re.escape(h) for h in handles]
         alternatives.append(r"(?<![\w@])@(?:" + "|".join(names) + r")(?!\w)")
-    hosts = [re.escape(fold(d).strip().removeprefix("www.")) for d in domains if d.strip()]
-    if hosts:
+    if domains:
+        hosts = [re.escape(d) for d in domains]
         alternatives.append(
             r"(?<![\w.@-])(?:[a-z0-9-]+\.)*(?:" + "|".join(hosts) + r")(?![\w-]|\.[\w-])"
         )
-    return "|".join(alternatives) if alternatives else None
+    if not alternatives:
+        return None
+    return Pattern("|".join(alternatives), ["@" + h for h in handles] + domains)
 
 
 def matches(folded: pd.Series, pattern: str | None) -> pd.Series:
     """Whether each folded text matches `pattern` (all False when there is none)."""
     if pattern is None:
         return pd.Series(False, index=folded.index)
-    return folded.str.contains(pattern, regex=True)
+    hint = getattr(pattern, "hint", "")
+    if not hint:
+        return folded.str.contains(pattern, regex=True)
+    found = folded.str.contains(hint, regex=True)
+    if found.any():
+        found[found] = folded[found].str.contains(pattern, regex=True)
+    return found
 
 
 # Multi-line: a "Publicité" label may open any line of a post.
-SPONSORED_PATTERN = "(?m)" + "|".join(
-    [
-        r"#(?:" + "|".join(SPONSORED_HASHTAGS) + r")(?!\w)",
-        r"(?<!\w)(?:" + "|".join(_term(p) for p in SPONSORED_PHRASES) + r")(?!\w)",
-        _PUBLICITE_LABEL,
-    ]
+SPONSORED_PATTERN = Pattern(
+    "(?m)"
+    + "|".join(
+        [
+            r"#(?:" + "|".join(SPONSORED_HASHTAGS) + r")(?!\w)",
+            r"(?<!\w)(?:" + "|".join(_term(p) for p in SPONSORED_PHRASES) + r")(?!\w)",
+            _PUBLICITE_LABEL,
+        ]
+    ),
+    ["#" + tag for tag in SPONSORED_HASHTAGS]
+    + [_longest_word(p) for p in SPONSORED_PHRASES]
+    + ["publicite"],
 )
 
 
 def is_sponsored_text(folded: pd.Series) -> pd.Series:
     """Whether each folded text carries a paid-partnership disclosure."""
-    return folded.str.contains(SPONSORED_PATTERN, regex=True)
+    return matches(folded, SPONSORED_PATTERN)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -404,6 +405,7 @@ def publish_night(
         readers_version=READERS_VERSION,
     )
     ledger = ledger[INGESTED_FILES.columns].astype(INGESTED_FILES.dtypes)
+    started = time.perf_counter()
     stage_scores(engine, run_id, scores)
     if night.campaigns is not None:
         campaign_ids = night.campaigns["campaign_id"].tolist()
@@ -412,10 +414,12 @@ def publish_night(
     with engine.begin() as conn:
         audited = audit_staged(conn, run_id, as_of, kept_ids, campaign_ids)
         _update_dimensions(conn, night)
+        loading = time.perf_counter()
         written = _upsert(
             conn, posts, night.posts, earliest=("first_seen_at",), latest=("last_seen_at",)
         )
         snapshots = _upsert(conn, accounts, night.accounts[ACCOUNTS.columns])
+        load_seconds = time.perf_counter() - loading
         # A file read again keeps when it was first seen; its status is tonight's.
         _upsert(
             conn,
@@ -441,8 +445,16 @@ def publish_night(
             **audited,
             **purged,
         }
-        _complete_run(conn, run_id, {**summary, **counts}, rows_loaded=written)
-    return counts
+        # The run's row records the stages so far; publishing's commit is not in it.
+        stages = {
+            **summary.get("stage_seconds", {}),
+            "load": round(load_seconds, 3),
+            "publish": round(time.perf_counter() - started - load_seconds, 3),
+        }
+        _complete_run(
+            conn, run_id, {**summary, **counts, "stage_seconds": stages}, rows_loaded=written
+        )
+    return {**counts, "load_seconds": load_seconds}
 
 
 def read_ledger(engine: Engine) -> pd.DataFrame:

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Table, create_engine, event
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from sqlalchemy import Date, Engine, Table, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -178,16 +180,45 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
     quote = conn.dialect.identifier_preparer.quote
     target = quote(table.name)
     names = ", ".join(quote(c.name) for c in table.columns)
-    rows = list(zip(*_column_values(frame, table, dialect), strict=True))
     if dialect == "postgresql":
         raw = conn.connection.driver_connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        statement = f"COPY {target} ({names}) FROM STDIN (FORMAT csv)"
+        with raw.cursor() as cursor:
+            # The CSV's times are UTC without an offset: read them in UTC, then give
+            # the transaction its own time zone back.
+            zone = cursor.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+            cursor.execute("SELECT set_config('TimeZone', 'UTC', true)")
+            with cursor.copy(statement) as copy:
+                for start in range(0, len(frame), COPY_CHUNK_ROWS):
+                    copy.write(_as_csv(frame.iloc[start : start + COPY_CHUNK_ROWS], table))
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
     else:  # sqlite: one executemany, inside the transaction
+        rows = list(zip(*_column_values(frame, table, dialect), strict=True))
         marks = ", ".join("?" * len(table.columns))
         conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
-    return len(rows)
+    return len(frame)
+
+
+COPY_CHUNK_ROWS = 100_000
+"""Rows per CSV block sent to COPY: bounds the text held in memory at once."""
+
+
+def _as_csv(frame: pd.DataFrame, table: Table) -> bytes:
+    """`frame`'s rows (the table's columns) as CSV for PostgreSQL's COPY, written by
+    Arrow in C++: strings always quoted, so an empty string stays one and a missing
+    value (an unquoted empty field) is NULL; times in UTC without an offset (Arrow
+    writes zoned times ten times slower), dates as dates."""
+    arrays = pa.Table.from_pandas(frame[[c.name for c in table.columns]], preserve_index=False)
+    for i, column in enumerate(table.columns):
+        values = arrays.column(i)
+        if isinstance(column.type, Date):
+            values = values.cast(pa.date32())
+        elif pa.types.is_timestamp(values.type) and values.type.tz is not None:
+            values = values.cast(pa.timestamp(values.type.unit))  # the same instants, UTC
+        arrays = arrays.set_column(i, column.name, values)
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(arrays, sink, pa_csv.WriteOptions(include_header=False))
+    return sink.getvalue().to_pybytes()
 
 
 LOCK_POLL_SECONDS = 0.5

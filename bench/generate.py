@@ -215,6 +215,7 @@ def _people(rng: np.random.Generator, n: int) -> pd.DataFrame:
     topics = rng.dirichlet([1.5, 1.5, 2.0], n)
     activity = rng.lognormal(0, 1.0, n) * np.where(ambassador, 0.5, 1.5)
     activity[rng.random(n) < 0.1] *= 0.02  # dormant accounts
+    activity[:4] = np.maximum(activity[:4], 1.0)  # they hold every platform: keep them busy
     return pd.DataFrame(
         {
             "person_id": pd.Series(prefix) + pd.Series(number).astype("str").str.zfill(5),
@@ -478,10 +479,14 @@ def build_world(params: Params) -> World:
         event_secs, event_phase = _event_times(rng, n_event, event, end)
         secs = np.concatenate([secs, event_secs])
         phase[n_regular + n_strangers :] = event_phase
-    accounts["native"] = _choose_native(rng, accounts, acct, params.native_share)
+    accounts["native"] = _choose_native(
+        rng, accounts, acct, params.native_share, _consenting(people, accounts)
+    )
     posts = _draw_posts(rng, people, accounts, sources, acct, secs, 0, phase)
     # A few broken rows in the exchange files: a negative count, a day-first date.
-    exchange = np.flatnonzero(~accounts["native"].to_numpy()[acct] & (phase < 0))
+    # On consenting people's rows only: the others' rows are never checked (README).
+    consenting = _consenting(people, accounts)[acct]
+    exchange = np.flatnonzero(~accounts["native"].to_numpy()[acct] & (phase < 0) & consenting)
     bad = rng.choice(
         exchange, min(len(exchange), round(params.posts * params.bad_share)), replace=False
     )
@@ -489,22 +494,33 @@ def build_world(params: Params) -> World:
     return World(params, start, end, campaigns, people, accounts, posts, sources)
 
 
+def _consenting(people: pd.DataFrame, accounts: pd.DataFrame) -> np.ndarray:
+    """Per account: it belongs to someone in the roster who consented."""
+    person = accounts["person"].to_numpy()
+    return (person >= 0) & people["consent"].to_numpy()[np.maximum(person, 0)]
+
+
 def _choose_native(
-    rng: np.random.Generator, accounts: pd.DataFrame, acct: np.ndarray, share: float
+    rng: np.random.Generator,
+    accounts: pd.DataFrame,
+    acct: np.ndarray,
+    share: float,
+    consenting: np.ndarray,
 ) -> np.ndarray:
-    """Roster accounts whose posts come as native exports: one per platform, then
-    random ones until they hold `share` of the posts."""
+    """Consenting people's accounts whose posts come as native exports (people hand
+    over their own archives): one per platform, then random ones until they hold
+    `share` of the posts."""
     native = np.zeros(len(accounts), dtype=bool)
     if share <= 0:
         return native
     per_account = np.bincount(acct, minlength=len(accounts))
-    own = accounts["person"].to_numpy() >= 0
-    order = rng.permutation(np.flatnonzero(own & (per_account > 0)))
+    order = rng.permutation(np.flatnonzero(consenting & (per_account > 0)))
     platform = accounts["platform"].to_numpy()[order]
     firsts = [order[platform == p][0] for p in range(len(PLATFORMS)) if (platform == p).any()]
     rest = order[~np.isin(order, firsts)]
     ranked = np.concatenate([firsts, rest]).astype(np.int64)
     taken = np.cumsum(per_account[ranked]) - per_account[ranked] < share * len(acct)
+    taken[: len(firsts)] = True
     native[ranked[taken]] = True
     return native
 
@@ -544,6 +560,22 @@ def _event_vocab(campaigns: list[dict]) -> tuple[list[str], np.ndarray, np.ndarr
             starts[i, j], counts[i, j] = len(texts), len(found)
             texts += found
     return texts, starts, counts
+
+
+def openings(campaigns: list[dict]) -> dict[str, list[str]]:
+    """The sentences posts open with, by language: the demo's, and the event's."""
+    vocab, starts, counts = _event_vocab(campaigns)
+    found = {}
+    for j, lang in enumerate(LANGS):
+        found[lang] = [
+            t for (_, language), ts in sample.TEXTS.items() if language == lang for t in ts
+        ]
+        found[lang] += [
+            vocab[k]
+            for i in range(len(PHASES))
+            for k in range(starts[i, j], starts[i, j] + counts[i, j])
+        ]
+    return found
 
 
 def _texts(world: World, posts: pd.DataFrame, brand_parts: pa.Array | None = None) -> pa.Array:

@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test lint format sample docs bench clean
+.PHONY: demo test lint format sample docs bench bench-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,10 @@ docs: $(STAMP)  ## rewrite README's warehouse contract from schemas/, docs/bi.md
 	$(BIN)/python -m virage.schemas.contract
 	$(BIN)/python -m virage.bi_examples
 
-bench: $(STAMP)  ## warehouse load speed per dialect (PostgreSQL when it is reachable)
+# Posts per generated landing; `make bench-full` adds 3,000,000.
+BENCH_SIZES ?= 100000 1000000
+
+bench: $(STAMP)  ## warehouse load speed, then nightly runs (cold, incremental) per size and dialect
 	@createdb_url=postgresql://postgres@127.0.0.1/virage_bench; \
 	if $(BIN)/python -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		$(BIN)/python -c "import psycopg; c = psycopg.connect('postgresql://postgres@127.0.0.1/postgres', autocommit=True); c.execute('DROP DATABASE IF EXISTS virage_bench'); c.execute('CREATE DATABASE virage_bench')"; \
@@ -48,6 +51,10 @@ bench: $(STAMP)  ## warehouse load speed per dialect (PostgreSQL when it is reac
 		echo "PostgreSQL not reachable on 127.0.0.1:5432: SQLite only"; \
 		$(BIN)/python bench/load.py; \
 	fi
+	$(BIN)/python bench/nightly.py --sizes "$(BENCH_SIZES)" --load-json bench/results/load.json
+
+bench-full: $(STAMP)  ## make bench with 3,000,000 posts too
+	$(MAKE) bench BENCH_SIZES="100000 1000000 3000000"
 
 clean:
 	rm -rf $(VENV) warehouse.db warehouse.db-wal warehouse.db-shm .pytest_cache

@@ -373,8 +373,14 @@ def _draw_posts(
     none = len(FILLER_TEXTS) - 1
     offset = np.where(french, 0, len(FILLERS["fr"]))
     count = np.where(french, len(FILLERS["fr"]), len(FILLERS["en"]))
-    f1 = np.where(fillers >= 1, offset + (rng.random(n) * count).astype(np.int64), none)
-    f2 = np.where(fillers >= 2, offset + (rng.random(n) * count).astype(np.int64), none)
+    # Second sentences differ from each other and from an off-topic opening (the same list).
+    opening = np.where(topic == 2, base - BASE_START[2, lang], -1)
+    k1 = (rng.random(n) * count).astype(np.int64)
+    k1 = np.where(k1 == opening, (k1 + 1) % count, k1)
+    k2 = (k1 + 1 + (rng.random(n) * (count - 1)).astype(np.int64)) % count
+    k2 = np.where(k2 == opening, (k2 + 1) % count, k2)
+    f1 = np.where(fillers >= 1, offset + k1, none)
+    f2 = np.where((fillers >= 2) & (k2 != k1), offset + k2, none)
     event = np.full(n, -1) if event_phase is None else event_phase
     on_topic = (topic != 2) | (event >= 0)
     branded = on_topic & (rng.random(n) < col("brand", 0.0))
@@ -794,7 +800,7 @@ TWEET = """  {
         "hashtags" : [ ],
         "symbols" : [ ],
         "user_mentions" : [ ],
-        "urls" : [ $urls ]
+        "urls" : [$urls]
       },
       "display_text_range" : [
         "0",
@@ -962,7 +968,7 @@ def _write_x(
     _, post_id = _ids(world, posts)
     brand = posts["brand"].to_numpy()
     is_url = pa.array(BRAND_IS_URL[brand])
-    short = _cat("https://t.co/Lm", _str(posts["seq"]))
+    short = _cat("https://t.co/", pc.utf8_lpad(_str(posts["seq"]), 10, "0"))  # 23 characters
     tags = _take(BRAND_TAGS, brand)
     text = _texts(world, posts, pc.if_else(is_url, _cat(" ", short), tags))
     is_event, opening = _event_text(world, posts)
@@ -988,7 +994,7 @@ def _write_x(
         TWEET,
         id=post_id,
         editable=pc.replace_substring(_clock(posts["secs"].to_numpy() + 3600), " ", "T"),
-        urls=pc.if_else(is_url, urls, ""),
+        urls=pc.if_else(is_url, _cat(" ", urls, " "), " "),
         length=_str(pc.utf8_length(text)),
         likes=_str(posts["likes"]),
         shares=_str(posts["shares"]),

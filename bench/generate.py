@@ -125,6 +125,11 @@ EVENT_TEMPLATES = {
 PHASES = ("before", "during", "after")
 
 
+GENERATOR_VERSION = 2
+"""Bump when the same parameters draw a different landing: cached landings are redrawn
+(a later night is drawn from the same world as night 1)."""
+
+
 @dataclass(frozen=True)
 class Params:
     posts: int
@@ -133,6 +138,7 @@ class Params:
     as_of: str = DEFAULT_AS_OF.isoformat()
     days: int = 90
     bad_share: float = 0.0002
+    version: int = GENERATOR_VERSION
 
 
 # --- vocabularies: every text is assembled from these by index -------------------
@@ -300,6 +306,7 @@ def _accounts(rng: np.random.Generator, people: pd.DataFrame, n_sources: int) ->
     weight = np.where(
         own, people["activity"].to_numpy()[np.maximum(person, 0)], rng.lognormal(-1, 1, total)
     )
+    per_person = np.bincount(person[own], minlength=n)  # a person's posts spread over accounts
     # Staff are followed by the company's own tool; the others by the agencies.
     source = rng.integers(0, n_sources, total)
     staff = own & people["ambassador"].to_numpy()[np.maximum(person, 0)]
@@ -311,8 +318,7 @@ def _accounts(rng: np.random.Generator, people: pd.DataFrame, n_sources: int) ->
             "handle": _handles(first, last, number, platform),
             "followers": followers,
             "bought": bought,
-            "weight": weight
-            / np.bincount(np.maximum(person, 0), minlength=n)[np.maximum(person, 0)],
+            "weight": weight / np.where(own, per_person[np.maximum(person, 0)], 1),
             "source": source,
             "discloses": rng.random(total) < 0.5,
             "native": False,
@@ -1409,6 +1415,8 @@ def add_night(root: Path, night: int = 2, add_share: float = 0.01) -> dict:
     started = time.perf_counter()
     root = Path(root)
     manifest = read_manifest(root)
+    if manifest["params"].get("version") != GENERATOR_VERSION:
+        raise ValueError(f"{root} was drawn by another version of the generator: draw it again")
     if str(night) in manifest["nights"]:
         raise FileExistsError(f"night {night} is already in {root}")
     if night < 2 or str(night - 1) not in manifest["nights"]:

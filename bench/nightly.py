@@ -135,15 +135,20 @@ def measure(
             command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
         peak, status, usage = 0, None, None
-        while status is None:
-            pid, raw, rusage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                status, usage = os.waitstatus_to_exitcode(raw), rusage
-                break
-            peak = max(peak, tree_rss(process.pid))
-            if time.perf_counter() - started > timeout:
+        try:
+            while status is None:
+                pid, raw, rusage = os.wait4(process.pid, os.WNOHANG)
+                if pid:
+                    status, usage = os.waitstatus_to_exitcode(raw), rusage
+                    break
+                peak = max(peak, tree_rss(process.pid))
+                if time.perf_counter() - started > timeout:
+                    os.killpg(process.pid, signal.SIGKILL)
+                time.sleep(interval)
+        except BaseException:  # interrupted: the run and its server go too
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            time.sleep(interval)
+            raise
     process.returncode = status  # reaped here, not by Popen
     wall = time.perf_counter() - started
     with contextlib.suppress(ProcessLookupError):

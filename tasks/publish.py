@@ -33,6 +33,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
     update,
@@ -179,6 +180,11 @@ def _upsert(
             return f"CASE WHEN {newer} THEN {new} ELSE {stored} END"
         return new
 
+    stored_any = conn.execute(select(literal(1)).select_from(table).limit(1)).first()
+    if stored_any is None and not frame.duplicated(key).any():
+        # Nothing stored yet (a first night): nothing to compare with, so the rows go
+        # straight in, without the detour through a staging table.
+        return bulk_insert(conn, table, frame)
     with _temporary(conn, f"{table.name}_stage", columns, frame) as stage:
         names = ", ".join(quote(c.name) for c in table.columns)
         keys = ", ".join(quote(k) for k in key)

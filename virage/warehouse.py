@@ -12,9 +12,10 @@ import hashlib
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -192,15 +193,18 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
                 for start in range(0, len(frame), COPY_CHUNK_ROWS):
                     copy.write(_as_csv(frame.iloc[start : start + COPY_CHUNK_ROWS], table))
             cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
-    else:  # sqlite: one executemany, inside the transaction
-        rows = list(zip(*_column_values(frame, table, dialect), strict=True))
+    else:  # sqlite: executemany per block of rows, inside the caller's transaction
         marks = ", ".join("?" * len(table.columns))
-        conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
+        for start in range(0, len(frame), COPY_CHUNK_ROWS):
+            block = frame.iloc[start : start + COPY_CHUNK_ROWS]
+            rows = list(zip(*_column_values(block, table, dialect), strict=True))
+            conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
     return len(frame)
 
 
 COPY_CHUNK_ROWS = 100_000
-"""Rows per CSV block sent to COPY: bounds the text held in memory at once."""
+"""Rows per block sent to COPY or executemany: bounds what is held in memory at once
+(as Python objects for SQLite, a million posts would take about a gigabyte)."""
 
 
 def _as_csv(frame: pd.DataFrame, table: Table) -> bytes:
@@ -240,7 +244,11 @@ def writer_lock(engine: Engine, wait_seconds: float = 0) -> Iterator[None]:
     PostgreSQL: a session advisory lock (scoped to the database) held on a dedicated
     connection; SQLite: an exclusive flock on `<file>.lock` beside the database. The
     operating system or the server releases either when the process dies, so a
-    killed run never leaves the warehouse locked."""
+    killed run never leaves the warehouse locked. Inside held_warehouse(...) for the
+    same warehouse, in the same thread, the lock is held already: nothing to take."""
+    if _lock_identity(engine) in _lent():
+        yield  # held for this run by whoever started it (held_warehouse)
+        return
     deadline = time.monotonic() + wait_seconds
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
@@ -283,6 +291,45 @@ def writer_lock(engine: Engine, wait_seconds: float = 0) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_LENT = threading.local()
+
+
+def _lent() -> set[str]:
+    """The warehouses whose writer lock this thread holds through held_warehouse."""
+    if not hasattr(_LENT, "keys"):
+        _LENT.keys = set()
+    return _LENT.keys
+
+
+def _lock_identity(engine: Engine) -> str:
+    if engine.dialect.name == "postgresql":
+        return engine.url.render_as_string(hide_password=True)
+    return f"sqlite:{_sqlite_file(engine)}"
+
+
+@contextmanager
+def held_warehouse(url: str | None = None, wait_seconds: float = 0) -> Iterator[Engine]:
+    """The warehouse opened (tables created or upgraded) under its writer lock, which
+    stays held for the whole block and is lent to every writer_lock taken for it in
+    this thread: the CLI takes it before it starts a flow, so that no other run can
+    slip in between its checks and the flow. Raises WarehouseBusy as writer_lock does,
+    ConfigError when the warehouse cannot be reached."""
+    resolved = resolve_url(url)
+    engine = make_engine(resolved)
+    key = _lock_identity(engine)
+    with ExitStack() as held:
+        try:
+            held.enter_context(writer_lock(engine, wait_seconds))
+            open_warehouse(resolved)
+        except SQLAlchemyError as exc:
+            raise _unreachable(resolved, exc) from None
+        _lent().add(key)
+        try:
+            yield engine
+        finally:
+            _lent().discard(key)
 
 
 def _release_advisory_lock(conn: Connection) -> None:

@@ -536,3 +536,33 @@ PIPELINE_RUNS = Frame(
         _text("summary", "the run summary as JSON"),
     ),
 )
+
+ERASURE_LOG = Frame(
+    name="erasure_log",
+    grain="one row per erasure of a person (`virage forget`): when, whom by a digest of "
+    "their id, and how much of their data went",
+    key=("erased_at", "person_sha256"),
+    fields=(
+        Field("erased_at", "datetime64[us, UTC]", DateTime(timezone=True), False, "when, UTC"),
+        _text(
+            "person_sha256",
+            "SHA-256 of the person_id erased: enough to answer 'was X erased?', without "
+            "keeping the id",
+            nullable=False,
+            size=64,
+        ),
+        *(
+            Field(f"{what}_deleted", "Int64", BigInteger(), False, doc)
+            for what, doc in (
+                ("posts", "posts deleted"),
+                ("snapshots", "follower counts deleted"),
+                ("scores", "scores deleted, staged ones included"),
+                ("quarantine", "quarantine records deleted"),
+                ("validation_results", "validation results of their files deleted"),
+                ("files", "ledger rows (ingested_files) of their files deleted"),
+                ("raw_files", "raw-zone copies of their files deleted"),
+                ("people", "people rows deleted (0 or 1)"),
+            )
+        ),
+    ),
+)

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from virage.schemas.fields import (
     ACCOUNTS,
     CAMPAIGN_TABLE,
+    ERASURE_LOG,
     EVENT_SUMMARY,
     INGESTED_FILES,
     PEOPLE,
@@ -68,6 +69,7 @@ quarantine = _table(QUARANTINE, Index("ix_quarantine_run", "run_id"))
 pipeline_runs = _table(PIPELINE_RUNS)
 validation_results = _table(VALIDATION_RESULTS, Index("ix_validation_results_run", "run_id"))
 event_summary = _table(EVENT_SUMMARY)
+erasure_log = _table(ERASURE_LOG)
 
 schema_versions = Table(
     "virage_schema_versions",

@@ -337,7 +337,9 @@ def read_roster(path: Path) -> Roster:
     consent = raw["row_number"].map(rows.set_index("row_number")["consent"]).astype("boolean")
     status = pd.Series("invalid_row", index=raw.index, dtype="str")
     status = status.mask(consent.eq(True).fillna(False), "scored")
-    status = status.mask(consent.eq(False).fillna(False), "no_consent")
+    # An explicit "false" is a refusal even on a row rejected for another reason.
+    refused = consent.eq(False).fillna(False) | raw["consent"].str.strip().str.lower().eq("false")
+    status = status.mask(refused, "no_consent")
     handles = pd.concat(
         [
             pd.DataFrame(

@@ -9,6 +9,7 @@ import pandas as pd
 
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks.text import fold_series, is_sponsored_text
+from virage.tasks.validate import normalise_handle, normalise_platform
 
 SKIP_REASONS = {
     "no_consent": "person has not consented",
@@ -41,6 +42,38 @@ def withhold_private(rejected: pd.DataFrame, handles: pd.DataFrame) -> pd.DataFr
         pd.MultiIndex.from_frame(scored)
     )
     return rejected.assign(excerpt=rejected["excerpt"].where(owned, WITHHELD))
+
+
+def of_private_accounts(rows: pd.DataFrame, handles: pd.DataFrame) -> pd.Series:
+    """True for the rows (normalised platform and handle columns) of accounts the
+    roster gives to someone who has not consented."""
+    if rows.empty:
+        return pd.Series(False, index=rows.index, dtype="bool")
+    private = pd.MultiIndex.from_frame(private_accounts(handles))
+    found = pd.MultiIndex.from_frame(rows[["platform", "handle"]]).isin(private)
+    return pd.Series(found, index=rows.index, dtype="bool")
+
+
+def without_private(rows: pd.DataFrame, handles: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The rows minus those of people who have not consented, and how many went: their
+    rows are counted, never stored, not even as quarantine records or in Great
+    Expectations' record."""
+    if rows.empty or "handle" not in rows.columns:
+        return rows, 0
+    private = of_private_accounts(rows, handles)
+    return rows[~private].reset_index(drop=True), int(private.sum())
+
+
+def private_files(files: pd.DataFrame, handles: pd.DataFrame) -> pd.Series:
+    """True for the files under exports/<platform>/<handle>/ of an account the roster
+    gives to someone who has not consented: that folder holds that person's own
+    exports, which are skipped unread (not archived, parsed or recorded). Their rows
+    in files elsewhere (exchange files) are dropped one by one."""
+    folder = files["source_file"].str.extract(r"^exports/([^/]+)/([^/]+)/.", expand=True)
+    owner = pd.DataFrame(
+        {"platform": normalise_platform(folder[0]), "handle": normalise_handle(folder[1])}
+    )
+    return of_private_accounts(owner, handles)
 
 
 def latest_copies(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:

@@ -43,6 +43,7 @@ def build_summary(
     campaigns: list[str],
     expectations: list[dict],
     data_docs: str | None = None,
+    files_skipped_no_consent: int = 0,
 ) -> dict:
     """The run's counts as plain JSON-ready values."""
     whole_files = quarantined["row_number"].isna()
@@ -56,6 +57,7 @@ def build_summary(
         "files_quarantined": int(whole_files.sum()),
         "files_ignored": files_ignored,
         "files_already_ingested": already_ingested,
+        "files_skipped_no_consent": files_skipped_no_consent,
         "reingest_reason": reingest_reason,
         "scored_accounts_digest": scored_accounts_digest,
         "rows_read": rows_read,
@@ -93,7 +95,9 @@ def summary_lines(summary: dict) -> list[str]:
     lines += [
         f"files: {summary['files_seen']} seen, {summary['files_already_ingested']} already "
         f"ingested, {summary['files_loaded']} loaded, {summary['files_quarantined']} "
-        f"quarantined whole (files or archive entries), {summary['files_ignored']} ignored"
+        f"quarantined whole (files or archive entries), {summary['files_ignored']} ignored, "
+        f"{summary.get('files_skipped_no_consent', 0)} skipped unread (their person has "
+        "not consented)"
         + (
             f" (all read again: {summary['reingest_reason']})" if summary["reingest_reason"] else ""
         ),

@@ -11,6 +11,7 @@ from prefect.runtime import flow_run
 from pydantic import Field
 
 from virage.flows.parameters import Timezone, yesterday
+from virage.stopwatch import Stopwatch
 from virage.tasks import steps
 from virage.tasks.alerts import alert_on_failure
 from virage.tasks.landing import docs_folder, landing_dir, raw_zone, report_folder
@@ -69,6 +70,7 @@ def nightly_scores(
         timezone: IANA timezone that decides which day is yesterday; default
             $VIRAGE_TIMEZONE, else Europe/Paris.
     """
+    clock = Stopwatch()
     as_of = as_of or yesterday(timezone, flow_run.scheduled_start_time)
     url = resolve_url(warehouse_url)
     run_id = str(flow_run.id or uuid.uuid4())
@@ -82,15 +84,19 @@ def nightly_scores(
         files = steps.discover(found)
         archived = steps.archive_raw(files, raw)
         selected = steps.select_new_files(url, archived, found.roster, reingest, raw)
-        parsed = steps.parse(selected.files)
-        checked = steps.check_rows(parsed, as_of, max_bad_row_share)
+        clock.lap("discover")
+        parsed, checked = steps.parse_and_check(selected.files, as_of, max_bad_row_share)
+        clock.lap("parse")
         people = steps.attribute(checked, found.roster)
         stored = steps.read_stored(url, as_of)
-        seen = steps.merge_stored(people, stored, found.roster)
+        seen = steps.merge_stored(people, stored, found.roster, as_of)
         scores = steps.score(seen, found.roster, found.campaigns, as_of)
         event_days = steps.summarise_events(seen, found.roster, found.campaigns, as_of)
+        clock.lap("score")
         record = steps.record_checks(checked, found, scores, docs, run_id)
         told = steps.summarise(files, selected, parsed, checked, people, found, fetched, record)
+        clock.lap("validate")
+        told.counts["stage_seconds"] = clock.rounded()
         night = Night(
             people.posts.frame,
             people.accounts.frame,
@@ -101,6 +107,7 @@ def nightly_scores(
             event_summary=event_days,
         )
         written = steps.publish_night(url, run_id, as_of, night, found, told.counts)
+        clock.lap("publish", within={"load": written.pop("load_seconds")})
     except BaseException as exc:  # interrupted or cancelled runs are recorded too
         steps.record_failure(url, run_id, f"{type(exc).__name__}: {exc}")
         raise
@@ -118,4 +125,6 @@ def nightly_scores(
     summary.update(steps.write_report(url, report))  # never fails the night
     steps.publish_artifacts(url, summary, scores)
     steps.alert_on_quarantine(summary)
+    clock.lap("report")
+    summary["stage_seconds"] = clock.rounded()
     return summary

@@ -267,29 +267,46 @@ def profile_components(
     return out[PROFILE_COLUMNS]
 
 
-def term_weights(folded: pd.Series, campaign: Campaign) -> dict[str, float]:
-    """Each keyword and hashtag's regex with its rarity weight over `folded` (the
-    window's posts of everyone): inverse document frequency, scaled so that the
-    campaign's rarest term weighs 1. A term everybody uses says less about a post's
-    topic than one few use."""
+def term_hits(folded: pd.Series, campaign: Campaign) -> dict[str, pd.Series]:
+    """Each keyword and hashtag's regex, with which of `folded` it matches."""
     terms = [terms_pattern(keywords=[k]) for k in campaign.keywords]
     terms += [terms_pattern(hashtags=[h]) for h in campaign.hashtags]
-    terms = list(dict.fromkeys(t for t in terms if t))
-    if not terms:
+    return {t: matches(folded, t) for t in dict.fromkeys(t for t in terms if t)}
+
+
+def weights_of(hits: dict[str, pd.Series]) -> dict[str, float]:
+    """Each term's rarity weight over the texts `hits` covers: inverse document
+    frequency, scaled so that the campaign's rarest term weighs 1. A term everybody
+    uses says less about a post's topic than one few use."""
+    if not hits:
         return {}
-    n = len(folded)
-    idf = {t: np.log((n + 1) / (int(matches(folded, t).sum()) + 1)) + 1 for t in terms}
+    idf = {t: np.log((len(hit) + 1) / (int(hit.sum()) + 1)) + 1 for t, hit in hits.items()}
     top = max(idf.values())
     return {t: value / top for t, value in idf.items()}
+
+
+def term_weights(folded: pd.Series, campaign: Campaign) -> dict[str, float]:
+    """Each keyword and hashtag's regex with its rarity weight over `folded` (the
+    window's posts of everyone); see weights_of."""
+    return weights_of(term_hits(folded, campaign))
+
+
+def strength_of(hits: dict[str, pd.Series], weights: dict[str, float]) -> pd.Series:
+    """The rarity weights of the terms each text matches, summed and capped at 1."""
+    index = next(iter(hits.values())).index if hits else pd.RangeIndex(0)
+    strength = pd.Series(0.0, index=index)
+    for pattern, hit in hits.items():
+        strength += weights[pattern] * hit
+    return strength.clip(upper=1.0)
 
 
 def topical_strength(folded: pd.Series, campaign: Campaign, corpus: pd.Series) -> pd.Series:
     """How on topic each post is, 0 to 1: the rarity weights of the campaign terms it
     matches, summed and capped at 1 (rarities measured over `corpus`)."""
-    strength = pd.Series(0.0, index=folded.index)
-    for pattern, weight in term_weights(corpus, campaign).items():
-        strength += weight * matches(folded, pattern)
-    return strength.clip(upper=1.0)
+    hits = term_hits(folded, campaign)
+    if not hits:
+        return pd.Series(0.0, index=folded.index)
+    return strength_of(hits, term_weights(corpus, campaign))
 
 
 def _log_share(values: pd.Series, full: float) -> pd.Series:
@@ -307,16 +324,23 @@ def campaign_components(
     """relevance and advocacy per person_id for one campaign. `posts` are the
     window's posts with `folded` text and `engagement`; `corpus` the folded texts
     keyword rarity is measured over (default: `posts`)."""
-    corpus = posts["folded"] if corpus is None else corpus
     start, end = campaign_period(campaign, as_of, window_days)
-    posts = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
+    in_period = (posts["posted_at"] >= start) & (posts["posted_at"] < end)
+    if corpus is None:  # rarities over all of `posts`: each term is matched once
+        hits = term_hits(posts["folded"], campaign)
+        weights = weights_of(hits)
+        on_topic = strength_of({t: hit[in_period] for t, hit in hits.items()}, weights)
+        posts = posts[in_period]
+        on_topic = on_topic.reindex(posts.index, fill_value=0.0)
+    else:
+        posts = posts[in_period]
+        on_topic = topical_strength(posts["folded"], campaign, corpus)
 
     # Recency counts back from the end of what is scored, so a finished campaign's
     # relevance stays put night after night.
     age_days = (end - posts["posted_at"]).dt.total_seconds() / 86400
     half_life = campaign.half_life_days or RECENCY_HALF_LIFE_DAYS
     weight = 0.5 ** (age_days / half_life)
-    on_topic = topical_strength(posts["folded"], campaign, corpus)
     brand = matches(posts["folded"], brand_pattern(campaign.brand_handles, campaign.brand_domains))
 
     person = posts["person_id"]
@@ -357,13 +381,21 @@ def campaign_components(
     return pd.DataFrame({"relevance": relevance, "advocacy": advocacy})
 
 
+WINDOW_COLUMNS = ("reactions", "engagement", "folded", "followers")
+"""What window_posts adds to the posts."""
+
+
 def window_posts(
     posts: pd.DataFrame, accounts: pd.DataFrame, as_of: dt.date, window_days: int = WINDOW_DAYS
 ) -> pd.DataFrame:
     """The window's posts, each once (the latest copy), with `reactions` (likes +
     comments), `engagement` (+ shares), `folded` text and the posting account's
-    `followers` (its latest count on or before `as_of`)."""
+    `followers` (its latest count on or before `as_of`). Posts that already carry
+    these columns (a window made earlier, for scoring and the event summary alike)
+    are only cut to the window's bounds."""
     start, end = window_bounds(as_of, window_days)
+    if set(WINDOW_COLUMNS) <= set(posts.columns):
+        return posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
     key = list(POSTS.key)
     if posts.duplicated(key).any():  # one post counts once: the latest copy
         latest = (
@@ -434,7 +466,7 @@ def score_campaigns(
     base = people.set_index("person_id")[["display_name", "role"]].join(profile)
     frames = []
     for campaign in campaigns:
-        topical = campaign_components(window, campaign, as_of, window_days, window["folded"])
+        topical = campaign_components(window, campaign, as_of, window_days)
         frame = base.join(topical)
         frame["relevance"] = frame["relevance"].fillna(0.0)
         frame["advocacy"] = frame["advocacy"].fillna(0.0).where(frame["role"] == "ambassador")

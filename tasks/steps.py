@@ -8,25 +8,28 @@ frames, and the steps with side effects must run every time.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 import psycopg
-from prefect import get_run_logger, task
+from prefect import get_run_logger, task, unmapped
 from prefect.artifacts import (
     create_link_artifact,
     create_markdown_artifact,
     create_table_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import OperationalError
 
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks import (
     alerts,
+    batches,
     dimensions,
     events,
     fetch,
@@ -124,14 +127,22 @@ def fetch_sources(found: landing.Landing) -> list[dict]:
 
 @task(name="discover-files", cache_policy=NO_CACHE)
 def discover(found: landing.Landing) -> pd.DataFrame:
+    """Every file under exports/; `no_consent` marks the exports of people who have not
+    consented (people.private_files), which go no further."""
     files = ingest.discover_exports(found.exports, found.root)
-    get_run_logger().info("%d file(s) under %s", len(files), found.exports)
+    files["no_consent"] = people.private_files(files, found.roster.handles)
+    get_run_logger().info(
+        "%d file(s) under %s, %d skipped unread: their person has not consented",
+        len(files),
+        found.exports,
+        files["no_consent"].sum(),
+    )
     return files
 
 
 @task(name="archive-raw", cache_policy=NO_CACHE, **_IO)
 def archive_raw(files: pd.DataFrame, raw_dir: str) -> pd.DataFrame:
-    kept = ingest.archive_raw(files, Path(raw_dir))
+    kept = ingest.archive_raw(files[~files["no_consent"]], Path(raw_dir))
     get_run_logger().info("%d file(s) archived in the raw zone %s", len(kept), raw_dir)
     return kept
 
@@ -164,6 +175,7 @@ def select_new_files(
     read_before = publish.read_ledger(engine)
     if reason is not None:
         files = ledger.replay_from_raw(files, read_before, Path(raw_dir))
+        files = files[~people.private_files(files, roster.handles)]
     todo = ledger.select_unread(files, read_before, read_all=reason is not None)
     selected = Selected(todo.reset_index(drop=True), len(files) - len(todo), reason)
     get_run_logger().info(
@@ -201,6 +213,59 @@ def check_rows(
     return checked
 
 
+@task(name="parse-and-validate-batch", cache_policy=NO_CACHE)
+def read_batch(files: pd.DataFrame, as_of: dt.date, max_bad_share: float) -> batches.Batch:
+    """parse-files and validate-rows for one batch of files, on a Dask worker."""
+    done = batches.read_batch(files, as_of, max_bad_share)
+    get_run_logger().info(
+        "batch of %d file(s): %d post row(s), %d follower row(s) checked",
+        len(files),
+        len(done.checked.posts.typed),
+        len(done.checked.accounts.typed),
+    )
+    return done
+
+
+def parse_and_check(
+    files: pd.DataFrame, as_of: dt.date, max_bad_share: float
+) -> tuple[ingest.Parsed, validate.CheckedExports]:
+    """Parse tonight's files and check their rows. Under the default task runner, in
+    this process as the parse-files and validate-rows steps; under a DaskTaskRunner,
+    in batches spread over the cluster's workers (see tasks/batches.py), joined back
+    in the batches' order so that the result does not depend on which ends first."""
+    count = batches.batch_count(len(files), _dask_threads() if len(files) > 1 else 0)
+    if count <= 1:
+        parsed = parse(files)
+        return parsed, check_rows(parsed, as_of, max_bad_share)
+    parts = batches.split_files(files, count)
+    futures = read_batch.map(parts, unmapped(as_of), unmapped(max_bad_share))
+    joined = batches.combine(futures.result())
+    get_run_logger().info(
+        "%d file(s) read in %d batch(es) on Dask, %d rejected whole; posts: %d valid, "
+        "%d quarantined",
+        joined.parsed.files_loaded,
+        len(parts),
+        len(joined.parsed.rejected_files),
+        len(joined.checked.posts.clean),
+        len(joined.checked.posts.rejected),
+    )
+    return joined.parsed, joined.checked
+
+
+def _dask_threads() -> int:
+    """Worker threads of the flow's Dask cluster (connecting to it, or starting the
+    local one); 0 under any other task runner."""
+    context = FlowRunContext.get()
+    runner = context.task_runner if context else None
+    if runner is None or "prefect_dask" not in sys.modules:  # never imported: not Dask
+        return 0
+    from prefect_dask import DaskTaskRunner
+
+    if not isinstance(runner, DaskTaskRunner):
+        return 0
+    return max(1, sum(runner.client.nthreads().values()))
+
+
 @task(name="attribute-to-people", cache_policy=NO_CACHE)
 def attribute(checked: validate.CheckedExports, roster: landing.Roster) -> People:
     return People(
@@ -223,14 +288,15 @@ def read_stored(url: str, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @task(name="merge-stored", cache_policy=NO_CACHE)
 def merge_stored(
-    found: People, stored: tuple[pd.DataFrame, pd.DataFrame], roster: landing.Roster
+    found: People, stored: tuple[pd.DataFrame, pd.DataFrame], roster: landing.Roster, as_of: dt.date
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What scoring and the event summary see: tonight's posts and follower counts
-    over the stored ones still claimed by the same scored person."""
+    over the stored ones still claimed by the same scored person; the posts as the
+    scoring window (texts folded once for both)."""
     handles = roster.handles
     posts = people.with_stored(found.posts.frame, stored[0], list(POSTS.key), handles)
     accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), handles)
-    return posts, accounts
+    return scoring.window_posts(posts, accounts, as_of), accounts
 
 
 @task(name="score", cache_policy=NO_CACHE)
@@ -300,9 +366,10 @@ def record_checks(
 ) -> gx_record.Record:
     """Great Expectations' record of the night, and the audit before publishing:
     scores that break their suite stop the run with the published tables intact."""
+    handles = found.roster.handles
     batches = gx_record.night_batches(
-        checked.posts.typed,
-        checked.accounts.typed,
+        people.without_private(checked.posts.typed, handles)[0],
+        people.without_private(checked.accounts.typed, handles)[0],
         found.roster.typed,
         found.campaigns,
         scores,
@@ -342,10 +409,16 @@ def summarise(
     roster = found_landing.roster
     held_back = pd.concat([parsed.rejected_files, checked.held_files], ignore_index=True)
     ledger = ingest.hold_back(parsed.ledger, held_back)
+    # Bad rows of people who have not consented are counted as skipped, not recorded.
+    bad_posts, private_posts = people.without_private(checked.posts.rejected, roster.handles)
+    bad_counts, private_counts = people.without_private(checked.accounts.rejected, roster.handles)
+    skipped = found.posts.skipped.copy()
+    if private_posts:
+        skipped["no_consent"] = skipped.get("no_consent", 0) + private_posts
     quarantined = summary.quarantine_records(
         pd.concat([parsed.rejected_files, checked.held_files], ignore_index=True),
-        people.withhold_private(checked.posts.rejected, roster.handles),
-        people.withhold_private(checked.accounts.rejected, roster.handles),
+        people.withhold_private(bad_posts, roster.handles),
+        people.withhold_private(bad_counts, roster.handles),
         roster.rejected,
     )
     counts = summary.build_summary(
@@ -359,8 +432,9 @@ def summarise(
         quarantined=quarantined,
         rows_read=sum(len(f) for f in parsed.frames.values()),
         rows_held_back=checked.rows_held_back,
-        skipped=found.posts.skipped,
-        snapshots_skipped=sum(found.accounts.skipped.values()),
+        skipped=skipped,
+        snapshots_skipped=sum(found.accounts.skipped.values()) + private_counts,
+        files_skipped_no_consent=int(files["no_consent"].sum()),
         superseded=found.posts.superseded + found.accounts.superseded,
         people_scored=len(roster.people),
         campaigns=[c.id for c in found_landing.campaigns],
@@ -407,7 +481,7 @@ def score_stored(
     none_tonight = People(
         people.Attributed(_empty(POSTS.dtypes)), people.Attributed(_empty(ACCOUNTS.dtypes))
     )
-    seen = merge_stored.fn(none_tonight, stored, roster)
+    seen = merge_stored.fn(none_tonight, stored, roster, as_of)
     return score.fn(seen, roster, campaigns, as_of)
 
 

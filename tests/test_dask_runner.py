@@ -133,12 +133,13 @@ def test_bad_task_runner_choices(value):
 # --- the CLI and the flow -----------------------------------------------------------
 
 
-def test_a_bad_or_unreachable_runner_is_one_clear_line(world, tmp_path):
-    url = f"sqlite:///{tmp_path / 'w.db'}"
-    result = virage("run", "--landing", str(world), "--warehouse", url, "--task-runner", "spark")
-    assert_one_clear_line(result, "--task-runner 'spark': expected default, dask")
-    assert not (tmp_path / "w.db").exists()  # checked before the warehouse is touched
+@pytest.mark.parametrize("address", ["myhost", "nope://myhost:8786", ":::"])
+def test_bad_scheduler_addresses(address):
+    with pytest.raises(ConfigError, match="not a Dask address"):
+        check_cluster(address)
 
+
+def test_an_unreachable_scheduler_is_one_clear_line(world, tmp_path):
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         closed = f"tcp://127.0.0.1:{sock.getsockname()[1]}"
@@ -147,12 +148,13 @@ def test_a_bad_or_unreachable_runner_is_one_clear_line(world, tmp_path):
         "--landing",
         str(world),
         "--warehouse",
-        url,
+        f"sqlite:///{tmp_path / 'w.db'}",
         "--task-runner",
         f"dask={closed}",
         env={"VIRAGE_DASK_CONNECT_SECONDS": "1"},
     )
     assert_one_clear_line(result, f"cannot reach the Dask scheduler at {closed}")
+    assert not (tmp_path / "w.db").exists()  # checked before the warehouse is touched
 
 
 @pytest.mark.flow

@@ -84,20 +84,38 @@ def check_cluster(address: str, folders: list[str] | None = None) -> int:
     """Connect to the Dask scheduler at `address` and check its workers; the number of
     workers. ConfigError when it does not answer, or a worker cannot run this run's
     batches."""
+    import asyncio
+
     import distributed
-    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
 
     try:
-        parse_address(address)
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)  # a host and a port
     except ValueError as exc:
         raise ConfigError(f"--task-runner dask={address}: not a Dask address ({exc})") from None
     try:
         seconds = float(os.environ.get("VIRAGE_DASK_CONNECT_SECONDS") or CONNECT_SECONDS)
     except ValueError:
         raise ConfigError("VIRAGE_DASK_CONNECT_SECONDS must be a number of seconds") from None
+    # A bare connection and Dask's handshake first: a Client that fails half-way
+    # leaves a thread trying to close it for another 20 s.
+    try:
+        asyncio.run(_handshake(address, seconds))
+    except (OSError, TimeoutError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {first}") from None
+    except Exception as exc:  # something answered, in another protocol
+        raise ConfigError(
+            f"cannot reach the Dask scheduler at {address}: what answers there is not a "
+            f"Dask scheduler ({type(exc).__name__})"
+        ) from None
     try:
         client = distributed.Client(address, timeout=seconds, set_as_default=False)
-    except (OSError, TimeoutError) as exc:
+    except Exception as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ConfigError(f"cannot reach the Dask scheduler at {address}: {first}") from None
     here = [f for f in folders or [] if os.path.isdir(f)]
@@ -115,6 +133,13 @@ def check_cluster(address: str, folders: list[str] | None = None) -> int:
                 "landing files themselves, so mount it there at the same path"
             )
     return len(found)
+
+
+async def _handshake(address: str, seconds: float) -> None:
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=seconds)
+    await comm.close()
 
 
 def _worker_probe(folders: list[str]):

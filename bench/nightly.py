@@ -11,11 +11,15 @@ server, and that counts), on an empty warehouse and raw zone; then night 2's fil
 are added (about 1% new posts, recent posts again with grown counts, a few archives
 exported again) and the incremental night runs as of the next day.
 
-Measured per run: end-to-end wall time, peak RSS of the process tree (the sum over
-the process and its descendants, polled from /proc) and of its largest process
-(wait4), posts/s (posts in the night's files / wall), and the seconds per stage that
-the flow stores in its summary (pipeline_runs.summary -> stage_seconds; blank when the
-flow does not record them). Prints a table and writes JSON with the machine it ran on.
+Measured per run: end-to-end wall time, CPU seconds of the process and the children it
+waited for (wait4: steadier than wall time on a shared machine, whose 1-minute load
+average before the run is shown too), peak RSS of the process tree (the sum over the
+process and its descendants, polled from /proc) and of its largest process (wait4),
+posts/s (posts in the night's files / wall), and the seconds per stage that the flow
+stores in its summary (pipeline_runs.summary -> stage_seconds; blank when the flow
+does not record them; "outside" is the rest of the wall time: start-up, Prefect's
+temporary server, the report). Prints a table and writes JSON with the machine it ran
+on; `--show FILE` prints the table of an earlier run.
 """
 
 from __future__ import annotations
@@ -397,16 +401,13 @@ def table(results: dict) -> str:
     stages = list(STAGES)
     for r in results["runs"]:
         stages += [s for s in r["stage_seconds"] if s not in stages]
-    head = ["size", "dialect", "night", "wall s", "RSS MB", "posts/s", *stages, "outside"]
+    head = ["size", "dialect", "night", "wall s", "CPU s", "load avg", "RSS MB", "posts/s"]
+    head += [*stages, "outside"]
     rows = [head]
     for r in results["runs"]:
-        cells = [
-            f"{r['size']:,}",
-            r["dialect"],
-            r["night"],
-            f"{r['wall_s']:.1f}",
-            str(r["peak_rss_tree_mb"]),
-        ]
+        cells = [f"{r['size']:,}", r["dialect"], r["night"], f"{r['wall_s']:.1f}"]
+        cells += [_seconds(r.get("cpu_s")), _seconds(r.get("load_average_before"))]
+        cells.append(str(r["peak_rss_tree_mb"]))
         cells.append(f"{r['posts_per_s']:,}" if r["posts_per_s"] else "failed")
         cells += [_seconds(r["stage_seconds"].get(s)) for s in stages]
         cells.append(_seconds(r["outside_stages_s"]))
@@ -450,7 +451,11 @@ def main(argv: list[str] | None = None) -> None:
         "--load-json", type=Path, help="bench/load.py's results, copied into the JSON"
     )
     parser.add_argument("--keep", action="store_true", help="keep the runs' raw zones")
+    parser.add_argument("--show", type=Path, help="only print the table of this results file")
     args = parser.parse_args(argv)
+    if args.show:
+        print(table(json.loads(args.show.read_text())))
+        return
     args.sizes = [int(s) for s in args.sizes.replace(",", " ").split()]
     if args.with_3m and 3_000_000 not in args.sizes:
         args.sizes.append(3_000_000)

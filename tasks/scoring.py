@@ -383,6 +383,8 @@ def campaign_components(
 
 WINDOW_COLUMNS = ("reactions", "engagement", "folded", "followers")
 """What window_posts adds to the posts."""
+NOT_SCORED = ("text", "url", "source_file", "source_sha256", "first_seen_at", "last_seen_at")
+"""Post columns the window leaves out (`folded` stands in for the text)."""
 
 
 def window_posts(
@@ -411,6 +413,8 @@ def window_posts(
         engagement=counts.sum(axis=1, min_count=1),
         folded=fold_series(window["text"]),
     )
+    # What scoring never reads goes: the window is the night's largest frame.
+    window = window.drop(columns=[c for c in NOT_SCORED if c in window.columns])
     account = ["platform", "handle"]
     followers = latest_followers(accounts, as_of)[[*account, "followers"]]
     return window.merge(followers, on=account, how="left")

@@ -45,6 +45,7 @@ from virage.schemas.warehouse import (
 from virage.tasks import formats, ingest
 from virage.tasks import people as attribution
 from virage.tasks.landing import Roster
+from virage.tasks.report import write_report
 from virage.tasks.validate import normalise_handle, normalise_platform
 from virage.warehouse import connect_existing, open_warehouse, redact, resolve_url, writer_lock
 
@@ -68,6 +69,8 @@ class Erasure:
     landing_files: list[str] = field(default_factory=list)
     """Files of theirs still in the landing zone, relative to it: only an operator
     can delete those (the next run skips them while the roster says no consent)."""
+    report: str | None = None
+    """The HTML report rebuilt without them, or why it was not."""
 
 
 def person_digest(person_id: str) -> str:
@@ -90,14 +93,16 @@ def forget(
     roster: Roster | None = None,
     raw_dir: Path | None = None,
     landing: Path | None = None,
+    report_dir: Path | None = None,
     wait_seconds: float = 0,
 ) -> Erasure:
     """Erase `person_id` from the warehouse at `url` and their files from the raw zone
     `raw_dir` (see the module's docstring). `roster` adds the accounts it gives them
     (and must not still give them consent); `landing` is searched for files of theirs
-    left there. Raises UnknownPerson when neither the warehouse nor the roster knows
-    them, ConfigError when the roster still gives them consent, WarehouseBusy when
-    another run holds the warehouse longer than `wait_seconds`."""
+    left there; the HTML report in `report_dir`, if there is one, is rebuilt. Raises
+    UnknownPerson when neither the warehouse nor the roster knows them, ConfigError
+    when the roster still gives them consent, WarehouseBusy when another run holds the
+    warehouse longer than `wait_seconds`."""
     resolved = resolve_url(url)
     engine = connect_existing(resolved)
     owned = pd.DataFrame(columns=["platform", "handle"], dtype="str")
@@ -131,7 +136,13 @@ def forget(
             )
     left = _left_in_landing(landing, mine, files["source_path"]) if landing else []
     log.info("erased person %s: %s", person_digest(person_id)[:12], counts)
-    return Erasure(counts, list(mine.itertuples(index=False, name=None)), left)
+    done = Erasure(counts, list(mine.itertuples(index=False, name=None)), left)
+    if report_dir is not None and (report_dir / "index.html").is_file():
+        try:  # the pages named them: built again from what is left
+            done.report = str(write_report(engine, report_dir)[0])
+        except ConfigError as exc:
+            done.report = f"not rebuilt: {exc}"
+    return done
 
 
 def _known(conn: Connection, person_id: str) -> bool:

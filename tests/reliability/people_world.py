@@ -138,3 +138,10 @@ def tables_naming(tables: dict[str, pd.DataFrame], needles: list[str]) -> dict[s
         if hits:
             found[name] = hits
     return found
+
+
+def texts_under(folder: Path) -> str:
+    """Every file under `folder` as lower-case text."""
+    return "\n".join(
+        p.read_text(errors="replace").lower() for p in folder.rglob("*") if p.is_file()
+    )

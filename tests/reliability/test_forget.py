@@ -25,6 +25,7 @@ from tests.reliability.people_world import (
     raw_copies,
     sha256,
     tables_naming,
+    texts_under,
 )
 from tests.test_cli import virage
 from tests.worlds import AS_OF, PERSONAS
@@ -95,6 +96,7 @@ def test_forget_erases_a_person_and_the_next_night_brings_nothing_back(
     stored = set(before["posts"].loc[before["posts"]["person_id"] == alice, "source_file"])
     assert stored >= {"exports/linkedin/emp_yes/Shares.csv", "exports/agency/report.posts.csv"}
     assert before["quarantine"]["excerpt"].str.contains(word).sum() == 1
+    assert ALICE["display_name"].lower() in texts_under(landing / "report")
     nina_folders = [p for p in own[NINA["person_id"]] if "drop" not in p.parts]
     assert not {sha256(p) for p in nina_folders} & copies  # never read
     assert {sha256(p) for files in own.values() for p in files if p not in nina_folders} <= copies
@@ -125,6 +127,7 @@ def test_forget_erases_a_person_and_the_next_night_brings_nothing_back(
             pd.testing.assert_frame_equal(others_after[name], others_before[name], obj=name)
     theirs = {sha256(p) for files in own.values() for p in files if sha256(p) in copies}
     assert raw_copies(raw) == copies - theirs
+    assert ALICE["display_name"].lower() not in texts_under(landing / "report")  # rebuilt
 
     # Each erasure is logged, with what it removed, and said so in one line.
     log = after["erasure_log"].set_index("person_sha256")

@@ -24,6 +24,7 @@ from tests.reliability.people_world import (
     raw_copies,
     sha256,
     tables_naming,
+    texts_under,
 )
 from tests.worlds import AS_OF, PERSONAS, build_frames
 from virage.flows.nightly import nightly_scores
@@ -33,12 +34,6 @@ pytestmark = pytest.mark.flow
 
 NINA = next(p for p in PERSONAS if not p["consent"])
 HANDLES = {"linkedin": NINA["person_id"].replace("-", "_"), "x": "nina_x", "tiktok": "nina_tok"}
-
-
-def texts_under(folder) -> str:
-    return "\n".join(
-        p.read_text(errors="replace").lower() for p in folder.rglob("*") if p.is_file()
-    )
 
 
 def flow_run_records(run_id: str) -> str:

@@ -1,0 +1,219 @@
+"""Crash safety: real `virage run` processes killed with SIGKILL during parse, validate,
+score and publish, on SQLite and PostgreSQL.
+
+One night is published first and the warehouse copied. The next night, which finds
+the big export changed (every post's metrics move), is run to the end on the copy:
+that is what an uninterrupted night gives, and how long each step takes. Then the
+same night is started on the warehouse again and again, and killed each time one of
+KILLS is under way (Prefect's task-run log lines say which step runs; a kill falls a
+third of the way into the step, a publish once inside its transaction). After each
+kill the published tables are exactly those of the night before (every table, row and
+value), no row of the killed night is visible and the writer lock is free. Finally
+the night runs to the end, and its tables equal the uninterrupted night's.
+
+The landing is the demo plus VIRAGE_CRASH_POSTS posts in one exchange file (default
+150,000; `make soak` runs a bigger one). With -s the test prints where each kill fell
+and how long each part took.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from tests.reliability.common import assert_same, state
+from tests.test_cli import VIRAGE
+from tests.test_warehouse_safety import (
+    PUBLISHED,
+    landing_with_bulk_posts,
+    published_tables,
+    publishing,
+    run_env,
+)
+from virage.warehouse import make_engine, writer_lock
+
+pytestmark = pytest.mark.flow
+
+POSTS = int(os.environ.get("VIRAGE_CRASH_POSTS", "150000"))
+DAY_ONE, DAY_TWO = dt.date(2026, 11, 19), dt.date(2026, 11, 20)
+KILLS = ("parse-files", "validate-rows", "score", "publish")
+"""The nightly flow's tasks during which a run is killed, in the order they run."""
+
+FIRST_SEEN = {"ingested_files": ["first_seen_run_id", "first_seen_at"]}
+"""Besides the run stamps: when a file was first read, which differs between two
+warehouses that read it on different runs."""
+
+_CREATED = re.compile(r"Created task run '[^']+' for task '(?P<task>[^']+)'")
+_FINISHED = re.compile(r"Task run '(?P<run>[^']+)' - Finished in state")
+
+
+@dataclass
+class Run:
+    """A `virage run` process whose log is read line by line as it is written (task
+    runs log their creation at DEBUG: the environment turns that level on)."""
+
+    process: subprocess.Popen
+    started: dict[str, float] = field(default_factory=dict)
+    """Task name -> when its task run was created (monotonic time)."""
+    finished: dict[str, float] = field(default_factory=dict)
+    """Task name -> when its task run finished."""
+    lines: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    @classmethod
+    def start(cls, args: list[str], env: dict) -> Run:
+        return cls(
+            subprocess.Popen(
+                [VIRAGE, *args],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+            )
+        )
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            now = time.monotonic()
+            self.lines.append(line)
+            if created := _CREATED.search(line):
+                self.started.setdefault(created["task"], now)
+            elif done := _FINISHED.search(line):
+                self.finished.setdefault(done["run"].rsplit("-", 1)[0], now)
+
+    def tail(self) -> str:
+        return "".join(self.lines[-30:])
+
+    def wait_for(self, task: str, timeout: float = 600) -> None:
+        deadline = time.monotonic() + timeout
+        while task not in self.started:
+            assert self.process.poll() is None, self.tail()
+            assert time.monotonic() < deadline, f"{task} never started"
+            time.sleep(0.005)
+
+    def complete(self, timeout: float = 900) -> dict[str, float]:
+        """Wait for the run to end, which must be a success; seconds per task."""
+        assert self.process.wait(timeout) == 0, self.tail()
+        self._reader.join()
+        return {task: end - self.started[task] for task, end in self.finished.items()}
+
+    def kill_during(self, task: str, url: str, delay: float) -> dict:
+        """SIGKILL the run `delay` seconds into `task` (a publish: once inside its
+        transaction) and return where it fell."""
+        self.wait_for(task)
+        if task == "publish":
+            deadline = time.monotonic() + 300
+            while not publishing(url):
+                assert self.process.poll() is None, self.tail()
+                assert time.monotonic() < deadline, "the run never began publishing"
+                time.sleep(0.002)
+        else:
+            time.sleep(max(0.0, self.started[task] + delay - time.monotonic()))
+        killed_at = time.monotonic()
+        assert self.process.poll() is None, f"the run ended before it was killed in {task}"
+        os.kill(self.process.pid, signal.SIGKILL)
+        assert self.process.wait() == -signal.SIGKILL
+        self._reader.join()  # every line it wrote before it died
+        assert task not in self.finished, f"{task} had finished when the run was killed"
+        return {"task": task, "seconds_into_task": round(killed_at - self.started[task], 2)}
+
+
+def copy_warehouse(url: str, tmp_path: Path, admin_url: str | None) -> str:
+    """A copy of the warehouse as it is now, in a new file or database."""
+    if url.startswith("sqlite"):
+        copy = tmp_path / "uninterrupted.db"
+        with (
+            sqlite3.connect(url.removeprefix("sqlite:///")) as source,
+            sqlite3.connect(copy) as target,
+        ):
+            source.backup(target)
+        return f"sqlite:///{copy}"
+    make_engine(url).dispose()  # CREATE DATABASE .. TEMPLATE needs it unused
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}_copy" TEMPLATE "{name}"')
+    return f"{url}_copy"
+
+
+def drop_copy(url: str, admin_url: str | None) -> None:
+    if url.startswith("sqlite"):
+        return
+    make_engine(url).dispose()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def test_runs_killed_at_every_step_leave_the_published_day_whole(
+    request, warehouse, tmp_path, prefect_api_url
+):
+    admin = request.getfixturevalue("postgres_server") if "postgresql" in warehouse else None
+    landing = landing_with_bulk_posts(tmp_path, POSTS)
+    env = {**run_env(prefect_api_url), "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "DEBUG"}
+
+    def night(url: str, day: dt.date) -> list[str]:
+        return ["run", "--landing", str(landing), "--warehouse", url, "--as-of", day.isoformat()]
+
+    seconds = {}
+    clock = time.monotonic()
+    Run.start(night(warehouse, DAY_ONE), env).complete()
+    seconds["first night"] = time.monotonic() - clock
+    before = published_tables(warehouse)
+    assert len(before["posts"]) > POSTS and len(before["influence_scores"])
+    uninterrupted = copy_warehouse(warehouse, tmp_path, admin)
+    try:
+        bulk = landing / "exports" / "bulk.posts.csv"
+        bulk.write_text(bulk.read_text().replace(",7,", ",8,"))
+        tonight = hashlib.sha256(bulk.read_bytes()).hexdigest()
+        clock = time.monotonic()
+        steps = Run.start(night(uninterrupted, DAY_TWO), env).complete()
+        seconds["uninterrupted night"] = time.monotonic() - clock
+
+        kills = []
+        for task in KILLS:
+            clock = time.monotonic()
+            run = Run.start(night(warehouse, DAY_TWO), env)
+            kills.append(run.kill_during(task, warehouse, steps[task] / 3))
+            seconds[f"killed in {task}"] = time.monotonic() - clock
+            after = published_tables(warehouse)
+            for name in PUBLISHED:
+                pd.testing.assert_frame_equal(after[name], before[name], obj=name)
+            assert not after["posts"]["source_sha256"].eq(tonight).any()
+            with make_engine(warehouse).connect() as conn:
+                days = conn.execute(text("SELECT DISTINCT as_of_date FROM influence_scores"))
+                assert [str(d)[:10] for d in days.scalars()] == [DAY_ONE.isoformat()]
+            with writer_lock(make_engine(warehouse), wait_seconds=10):
+                pass  # the dead run left the warehouse unlocked
+
+        clock = time.monotonic()
+        Run.start(night(warehouse, DAY_TWO), env).complete()
+        seconds["night after the kills"] = time.monotonic() - clock
+        assert_same(
+            state(uninterrupted, FIRST_SEEN), state(warehouse, FIRST_SEEN), "after the kills"
+        )
+        assert published_tables(warehouse)["posts"]["source_sha256"].eq(tonight).sum() == POSTS
+        with make_engine(warehouse).connect() as conn:
+            runs = conn.execute(text("SELECT status FROM pipeline_runs ORDER BY started_at"))
+            assert list(runs.scalars()) == ["completed", *["failed"] * len(KILLS), "completed"]
+    finally:
+        drop_copy(uninterrupted, admin)
+    print(f"\n{warehouse.split(':')[0]}, {POSTS} posts: kills {kills}")
+    print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
+    print("uninterrupted night's steps: " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items()))

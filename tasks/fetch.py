@@ -297,9 +297,39 @@ def fetch_source(
     raise AssertionError("unreachable: the loop returns on its last attempt")
 
 
+SETTINGS: dict[str, tuple[str, type, float]] = {
+    "attempts": ("VIRAGE_FETCH_ATTEMPTS", int, 4),
+    "backoff": ("VIRAGE_FETCH_BACKOFF", float, 1.0),
+    "max_delay": ("VIRAGE_FETCH_MAX_DELAY", float, 60.0),
+    "timeout": ("VIRAGE_FETCH_TIMEOUT", float, 30.0),
+}
+"""fetch_source's retry and timeout settings, by keyword: the environment variable
+that sets it, its type and its default."""
+
+
+def settings_from_env() -> dict[str, Any]:
+    """fetch_source's settings from the environment (SETTINGS); a value that is not a
+    positive number is logged and the default used, so that a typo cannot stop the
+    night's downloads."""
+    chosen: dict[str, Any] = {}
+    for keyword, (variable, kind, default) in SETTINGS.items():
+        given = os.environ.get(variable, "").strip()
+        try:
+            value = kind(given) if given else kind(default)
+        except ValueError:
+            value = kind(0)
+        if not value > 0 or value != value or value == float("inf"):
+            logger.warning("%s=%r is not a positive number; using %s", variable, given, default)
+            value = kind(default)
+        chosen[keyword] = value
+    return chosen
+
+
 def fetch_all(sources: Iterable[Source], exports_dir: Path, **kwargs: Any) -> list[FetchResult]:
     """Fetch each source in turn (sharing one connection pool); one failing source never
-    stops the others. Keyword arguments go to fetch_source."""
+    stops the others. Keyword arguments go to fetch_source; those not given come from
+    the environment (settings_from_env)."""
+    kwargs = {**settings_from_env(), **kwargs}
     results = []
     own_client = "client" not in kwargs
     if own_client:

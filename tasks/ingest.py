@@ -331,6 +331,8 @@ def _parse_file(file: _File, night: _Night) -> bool:
     if file.format == "ignored":
         return False
     if file.format in EXCHANGE_FORMATS:
+        if file.size > max_file_bytes():
+            raise _too_large(file.size)
         frame = EXCHANGE_FORMATS[file.format]
         night.add(frame.name, read_exchange_csv(file.path, frame), file.source_file, file)
         return True
@@ -338,7 +340,7 @@ def _parse_file(file: _File, night: _Night) -> bool:
         return _parse_zip(file, night)
     if file.format in formats.PARSERS:
         own = _sibling_x_handle(file.path) if file.format.startswith("x_") else None
-        if file.size > MAX_FILE_BYTES:
+        if file.size > max_file_bytes():
             raise _too_large(file.size)
         export = _parse_native(
             file.format, file.path.read_bytes(), file.origin(file.path.name), own
@@ -372,7 +374,13 @@ def _parse_native(
         raise FileRejected(
             "not_utf8", f"not UTF-8 text ({exc.reason} at byte {exc.start}); re-export the file"
         ) from None
-    return formats.PARSERS[fmt][1](text.replace("\x00", ""), origin, own)
+    try:
+        return formats.PARSERS[fmt][1](text.replace("\x00", ""), origin, own)
+    except RecursionError:
+        # Hostile or broken input, not a reader's bug: no export nests hundreds deep.
+        raise FileRejected(
+            "unreadable_json", "nested too deeply to be a platform export; export it again"
+        ) from None
 
 
 def _sibling_x_handle(path: Path) -> str | None:
@@ -499,26 +507,65 @@ def _parse_zip(
 
 
 MAX_FILE_BYTES = 512 * 1024**2
-"""Largest platform export (or archive entry) parsed: parsing holds it in memory a
-few times over. X splits big archives into tweets-partN.js files well below this."""
+"""Largest export file (or archive entry) parsed by default: parsing holds it in
+memory a few times over. X splits big archives into tweets-partN.js files well below
+this. VIRAGE_MAX_FILE_BYTES sets another cap."""
+
+MAX_FILE_BYTES_VARIABLE = "VIRAGE_MAX_FILE_BYTES"
+
+MAX_COMPRESSION_RATIO = 500
+"""An archive entry read whole may expand at most this many times its compressed
+size. Real exports compress 5 to 15 to 1, and the most repetitive a few hundred to 1;
+deflate's own limit is about 1,030 to 1, which is what a zip bomb of zeros reaches."""
+
+_RATIO_FLOOR_BYTES = 1024**2
+"""Entries smaller than this are read whatever their ratio: they cannot hurt."""
+
+
+def max_file_bytes() -> int:
+    """The size cap on an export file or archive entry: $VIRAGE_MAX_FILE_BYTES (a
+    whole number of bytes), else MAX_FILE_BYTES. A value that is not a positive whole
+    number falls back to the default (logged): a typo must not lift the cap."""
+    given = os.environ.get(MAX_FILE_BYTES_VARIABLE, "").strip()
+    if not given:
+        return MAX_FILE_BYTES
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    log.warning(
+        "%s=%r is not a positive whole number of bytes; using %s",
+        MAX_FILE_BYTES_VARIABLE,
+        given,
+        MAX_FILE_BYTES,
+    )
+    return MAX_FILE_BYTES
 
 
 def _too_large(size: int) -> FileRejected:
     return FileRejected(
         "file_too_large",
-        f"{size:,} bytes; virage parses platform exports of at most {MAX_FILE_BYTES:,} "
-        "bytes (split the export)",
+        f"{size:,} bytes; virage parses export files of at most {max_file_bytes():,} "
+        f"bytes (split the export, or raise {MAX_FILE_BYTES_VARIABLE})",
     )
 
 
 def _read_capped(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
-    """An entry's bytes, refusing more than MAX_FILE_BYTES whatever the entry claims
-    (a zip bomb may declare a small size)."""
-    if member.file_size > MAX_FILE_BYTES:
+    """An entry's bytes, refusing more than the size cap whatever the entry claims (a
+    zip bomb may declare a small size) and an entry that expands more than
+    MAX_COMPRESSION_RATIO times (a zip bomb within the cap)."""
+    cap = max_file_bytes()
+    if member.file_size > cap:
         raise _too_large(member.file_size)
+    ratio = member.file_size / max(member.compress_size, 1)
+    if member.file_size > _RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
+        raise FileRejected(
+            "unsafe_archive",
+            f"this entry expands {ratio:,.0f} times ({member.file_size:,} bytes from "
+            f"{member.compress_size:,}); virage reads entries compressed at most "
+            f"{MAX_COMPRESSION_RATIO} to 1: a zip bomb?",
+        )
     with archive.open(member) as entry:
-        data = entry.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
+        data = entry.read(cap + 1)
+    if len(data) > cap:
         raise _too_large(len(data))
     return data
 

@@ -280,7 +280,8 @@ def read_campaigns(path: Path) -> list[Campaign]:
                 f"{'.'.join(str(p) for p in e['loc']) or 'campaign'}: {e['msg']}"
                 for e in exc.errors()
             )
-            raise ConfigError(f"{path.name}: {label}: {problems}") from None
+            # One line even when a YAML key or value holds a line break.
+            raise ConfigError(" ".join(f"{path.name}: {label}: {problems}".split())) from None
     ids = [c.id for c in campaigns]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:

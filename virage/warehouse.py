@@ -40,12 +40,26 @@ def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get("VIRAGE_WAREHOUSE_URL") or DEFAULT_WAREHOUSE_URL
 
 
+_PASSWORD_OPTION = re.compile(r"([?&;](?:ssl)?password=)[^&;]*", re.IGNORECASE)
+"""libpq reads a password from the query string too (`?password=...`)."""
+
+
 def redact(url: str) -> str:
-    """The URL with any password hidden, for messages."""
+    """The URL with any password hidden, for messages: in the user part, in the query
+    string, and in a URL too broken to parse (all the user part goes then)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return re.sub(r":[^:@/]*@", ":***@", url)
+        parsed = make_url(url)
+        if "@" in (parsed.host or ""):  # an unescaped @ in the password: its tail
+            raise ValueError(url)
+        shown = parsed.render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        scheme, found, rest = url.partition("://")
+        at = rest.rfind("@")
+        if not found or at < 0:
+            shown = url
+        else:
+            shown = f"{scheme}://{rest[:at].split(':', 1)[0]}:***@{rest[at + 1 :]}"
+    return _PASSWORD_OPTION.sub(r"\1***", shown)
 
 
 @lru_cache(maxsize=8)
@@ -53,7 +67,7 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`; PostgreSQL URLs use psycopg 3, SQLite files WAL mode."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigError(
             f"warehouse URL {redact(url)!r} is not a database URL, e.g. "
             "sqlite:///warehouse.db or postgresql://user@host/db"
@@ -277,8 +291,7 @@ def writer_lock(engine: Engine, wait_seconds: float = 0) -> Iterator[None]:
         handle = open(f"{path}.lock", "a+b")  # noqa: SIM115 (the with below closes it)
     except OSError as exc:
         raise ConfigError(
-            f"cannot reach warehouse {engine.url.render_as_string(hide_password=True)}: "
-            f"{exc.strerror}: {Path(path).parent}"
+            f"cannot reach warehouse {_shown(engine)}: {exc.strerror}: {Path(path).parent}"
         ) from None
     with handle:
         while True:
@@ -303,9 +316,14 @@ def _lent() -> set[str]:
     return _LENT.keys
 
 
+def _shown(engine: Engine) -> str:
+    """The engine's URL as messages may show it."""
+    return redact(engine.url.render_as_string(hide_password=False))
+
+
 def _lock_identity(engine: Engine) -> str:
     if engine.dialect.name == "postgresql":
-        return engine.url.render_as_string(hide_password=True)
+        return _shown(engine)
     return f"sqlite:{_sqlite_file(engine)}"
 
 
@@ -360,7 +378,7 @@ def _sqlite_file(engine: Engine) -> str | None:
 def _wait_or_give_up(engine: Engine, deadline: float) -> None:
     if time.monotonic() >= deadline:
         raise WarehouseBusy(
-            f"warehouse {engine.url.render_as_string(hide_password=True)} is being written "
+            f"warehouse {_shown(engine)} is being written "
             f"by another virage run{_running_run(engine)}; this run did not start: try "
             "again when it has finished, or wait for it with --wait SECONDS"
         )

@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test lint format sample docs bench bench-full clean
+.PHONY: demo test soak lint format sample docs bench bench-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ demo: $(STAMP)  ## run the nightly flow on the sample landing zone, print the le
 test: $(STAMP)  ## lint, then the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n auto
+
+soak: $(STAMP)  ## the heavier variants of the reliability suite (pytest -m soak)
+	$(BIN)/python -m pytest -m soak -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

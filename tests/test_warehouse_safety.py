@@ -75,7 +75,11 @@ def publishing(url: str) -> bool:
     if url.startswith("sqlite"):
         path = url.removeprefix("sqlite:///")
         with sqlite3.connect(path, timeout=0, isolation_level=None) as conn:
-            if not conn.execute("SELECT COUNT(*) FROM staged_influence_scores").fetchone()[0]:
+            try:
+                staged = conn.execute("SELECT COUNT(*) FROM staged_influence_scores").fetchone()[0]
+            except sqlite3.OperationalError:  # the schema is being written: not there yet
+                return False
+            if not staged:
                 return False
             try:
                 conn.execute("BEGIN IMMEDIATE")

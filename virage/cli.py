@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -91,22 +91,25 @@ def _flow_exits(what: str) -> Iterator[None]:
         raise _fail(f"the {what} failed: {type(exc).__name__}: {first_line}", 1) from None
 
 
-def _open_when_free(warehouse: str | None, wait: float) -> None:
-    """Create or upgrade the warehouse under its writer lock, before Prefect starts:
-    stop when another run holds it, or tell the person this run waits for it (the
-    flow then takes the lock for itself)."""
-    from virage.warehouse import open_warehouse_exclusively
+def _writing_when_free(warehouse: str | None, wait: float) -> ExitStack:
+    """The warehouse's writer lock, taken before Prefect starts (the tables created
+    or upgraded under it) and held until the returned stack is closed, so that no
+    other run slips in before the flow, which works under it: stop when another run
+    holds it, or tell the person this run waits for it."""
+    from virage.warehouse import held_warehouse
 
+    held = ExitStack()
     try:
-        open_warehouse_exclusively(warehouse)
-        return
+        held.enter_context(held_warehouse(warehouse))
+        return held
     except WarehouseBusy:
         if not wait:
             raise
     typer.echo(
         f"virage: another run is writing to the warehouse; waiting up to {wait:g} s", err=True
     )
-    open_warehouse_exclusively(warehouse, wait)
+    held.enter_context(held_warehouse(warehouse, wait))
+    return held
 
 
 @app.command()
@@ -151,10 +154,22 @@ def run(
             help="Folder of the HTML report built after publishing [default: <landing>/report]",
         ),
     ] = None,
+    task_runner: Annotated[
+        str,
+        typer.Option(
+            "--task-runner",
+            envvar="VIRAGE_TASK_RUNNER",
+            help="Where files are parsed and validated: default (this process), dask (a "
+            "local Dask cluster) or dask=ADDRESS (a running Dask scheduler, e.g. "
+            "dask=tcp://10.0.0.5:8786); scoring and publishing stay here",
+        ),
+    ] = "default",
 ) -> None:
     """Run the nightly flow once, in this process."""
     for name, value in _QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    from virage.runners import api_for_workers
+    from virage.runners import task_runner as task_runner_for
     from virage.tasks.landing import (
         docs_folder,
         landing_dir,
@@ -165,10 +180,11 @@ def run(
 
     try:  # fail fast, before Prefect starts, on anything that makes the run pointless
         found = load_landing(landing_dir(landing))
-        raw_zone(found.root, str(raw) if raw else None)
+        raw_dir = raw_zone(found.root, str(raw) if raw else None)
         docs_folder(found.root, str(docs) if docs else None)
         report_folder(found.root, str(report) if report else None)
-        _open_when_free(warehouse, wait)
+        runner = task_runner_for(task_runner, [str(found.root), raw_dir])
+        held = _writing_when_free(warehouse, wait)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except WarehouseBusy as exc:
@@ -177,11 +193,13 @@ def run(
     from virage.flows.nightly import nightly_scores
     from virage.tasks.report import report_lines
     from virage.tasks.summary import summary_lines
+    from virage.warehouse import redact
 
-    with _flow_exits("run"):
-        summary = nightly_scores(
+    flow = nightly_scores.with_options(task_runner=runner) if runner else nightly_scores
+    with held, _flow_exits("run"), api_for_workers(runner):
+        summary = flow(
             landing=landing,
-            warehouse_url=warehouse,
+            warehouse_url=_out_of_parameters(warehouse),
             as_of=as_of.date() if as_of else None,
             raw_dir=str(raw) if raw else None,
             reingest=reingest,
@@ -196,7 +214,8 @@ def run(
     )
     for line in summary_lines(summary) + report_lines(summary):
         typer.echo(f"  {line}")
-    typer.echo("Leaderboard: virage scores" + (f" --warehouse {warehouse}" if warehouse else ""))
+    shown = f" --warehouse {redact(warehouse)}" if warehouse else ""
+    typer.echo(f"Leaderboard: virage scores{shown}")
 
 
 @app.command()
@@ -208,7 +227,7 @@ def scores(
     fmt: Annotated[Format, typer.Option("--format", help="Output format")] = Format.table,
 ) -> None:
     """Print the current leaderboard (latest day) from the warehouse."""
-    from virage.leaderboard import read_leaderboard
+    from virage.leaderboard import read_leaderboard, spreadsheet_safe
     from virage.warehouse import connect_existing
 
     try:
@@ -217,8 +236,8 @@ def scores(
         )
     except ConfigError as exc:
         raise _fail(str(exc)) from None
-    if fmt is Format.csv:
-        board.to_csv(sys.stdout, index=False)
+    if fmt is Format.csv:  # for spreadsheets: no cell may start a formula
+        spreadsheet_safe(board).to_csv(sys.stdout, index=False)
     elif fmt is Format.json:
         typer.echo(
             json.dumps(
@@ -245,6 +264,7 @@ def explain(
     the posts that weighed most (latest published day)."""
     from virage.explain import component_table
     from virage.explain import explain as explain_person
+    from virage.leaderboard import printable
     from virage.tasks.landing import CAMPAIGNS_FILE, landing_dir, read_campaigns
     from virage.warehouse import connect_existing
 
@@ -267,7 +287,7 @@ def explain(
     for item in found:
         s = item.score
         typer.echo(
-            f"{s['display_name']} ({s['role']}), campaign {s['campaign_id']}, as of "
+            f"{printable(s['display_name'])} ({s['role']}), campaign {s['campaign_id']}, as of "
             f"{s['as_of_date']}: score {s['score']:.1f}, rank {s['rank']} of {item.out_of}"
         )
         typer.echo(f"  why: {s['explanation']}")
@@ -290,7 +310,7 @@ def explain(
                 flags = (f" on-topic {p.on_topic:.2f}" if p.on_topic else "") + (
                     " brand" if p.brand else ""
                 )
-                text = " ".join(str(p.text).split())[:90]
+                text = printable(" ".join(str(p.text).split())[:90])
                 typer.echo(
                     f"    {p.posted_at:%Y-%m-%d} {p.platform:<9} engagement {engagement}"
                     f"{flags}: {text}"
@@ -436,17 +456,17 @@ def rescore(
         override = read_weights(weights) if weights else None
         chosen = choose_campaigns(found.campaigns, campaign, override)
         connect_existing(warehouse)  # there must be stored posts to score
-        _open_when_free(warehouse, wait)
+        held = _writing_when_free(warehouse, wait)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except WarehouseBusy as exc:
         raise _fail(str(exc), 3) from None
 
-    with _flow_exits("rescore"):
+    with held, _flow_exits("rescore"):
         summary = rescore_day(
             as_of=as_of.date(),
             landing=landing,
-            warehouse_url=warehouse,
+            warehouse_url=_out_of_parameters(warehouse),
             campaign=campaign,
             weights=override,
             wait_for_lock_seconds=wait,
@@ -466,6 +486,66 @@ def rescore(
         f"  written: {summary['scores_published']} scores ({summary['people_scored']} people), "
         f"replacing {summary['scores_replaced']}"
     )
+
+
+@app.command()
+def forget(
+    person: Annotated[str, typer.Argument(help="person_id to erase")],
+    warehouse: WarehouseOpt = None,
+    landing: LandingOpt = None,
+    raw: Annotated[
+        Path | None,
+        typer.Option("--raw", envvar="VIRAGE_RAW_DIR", help="Raw zone [default: <landing>/raw]"),
+    ] = None,
+    wait: WaitOpt = 0,
+) -> None:
+    """Erase a person (GDPR): their posts, follower counts, scores, quarantine records
+    and files in the raw zone, in one transaction, recorded in erasure_log. Set their
+    consent to false in roster.csv first (docs/reliability.md)."""
+    from virage.forget import forget as erase
+    from virage.tasks.landing import ROSTER_FILE, landing_dir, raw_zone, read_roster, report_folder
+
+    root = Path(landing_dir(landing)).expanduser()
+    try:
+        roster = read_roster(root / ROSTER_FILE) if (root / ROSTER_FILE).is_file() else None
+        raw_dir = Path(raw_zone(root, str(raw) if raw else None))
+        done = erase(
+            person,
+            warehouse,
+            roster=roster,
+            raw_dir=raw_dir if raw_dir.is_dir() else None,
+            landing=root if root.is_dir() else None,
+            report_dir=Path(report_folder(root)),
+            wait_seconds=wait,
+        )
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    except WarehouseBusy as exc:
+        raise _fail(str(exc), 3) from None
+    n = done.counts
+    typer.echo(
+        f"virage forget {person}: deleted {n['posts_deleted']} posts, "
+        f"{n['snapshots_deleted']} follower counts, {n['scores_deleted']} scores, "
+        f"{n['quarantine_deleted']} quarantine records, {n['validation_results_deleted']} "
+        f"validation results, {n['files_deleted']} ledger rows, {n['raw_files_deleted']} raw "
+        f"files and {n['people_deleted']} people row; recorded in erasure_log"
+    )
+    if done.report:
+        typer.echo(f"virage forget: report {done.report}", err=True)
+    if roster is None:
+        typer.echo(
+            f"virage forget: no {ROSTER_FILE} in {root}: searched only the accounts "
+            "the warehouse gives them",
+            err=True,
+        )
+    if not raw_dir.is_dir():
+        typer.echo(f"virage forget: no raw zone at {raw_dir}: no raw file deleted", err=True)
+    if done.landing_files:
+        typer.echo(
+            f"virage forget: {len(done.landing_files)} file(s) of theirs are still in the "
+            f"landing zone {root}; delete them there: {', '.join(done.landing_files)}",
+            err=True,
+        )
 
 
 warehouse_app = typer.Typer(no_args_is_help=True, help="Administer the warehouse.")
@@ -581,8 +661,23 @@ def serve(
     )
 
 
-def _absolute_sqlite(url: str | None) -> str:
-    """The warehouse URL with a relative SQLite path made absolute."""
+def _out_of_parameters(warehouse: str | None) -> str | None:
+    """The --warehouse URL as a flow parameter. Prefect keeps a run's parameters on its
+    server, for anyone with the UI to read: a URL holding a password reaches the flow
+    through VIRAGE_WAREHOUSE_URL in this process's environment instead (runs started
+    from here inherit it), which the flow reads when the parameter is empty."""
+    from virage.warehouse import redact
+
+    if warehouse and redact(warehouse) != warehouse:
+        os.environ["VIRAGE_WAREHOUSE_URL"] = warehouse
+        return None
+    return warehouse
+
+
+def _absolute_sqlite(url: str | None) -> str | None:
+    """The warehouse URL with a relative SQLite path made absolute; any other URL as
+    given (None: the runs read VIRAGE_WAREHOUSE_URL themselves, so that a password
+    there never becomes a deployment parameter)."""
     from sqlalchemy.engine import make_url
 
     from virage.warehouse import resolve_url
@@ -590,7 +685,7 @@ def _absolute_sqlite(url: str | None) -> str:
     resolved = make_url(resolve_url(url))
     database = resolved.database
     if resolved.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return resolve_url(url)
+        return _out_of_parameters(url)
     return resolved.set(database=str(Path(database).resolve())).render_as_string(
         hide_password=False
     )
@@ -647,7 +742,7 @@ def backfill(
         done = backfill_flow(
             days,
             landing=landing,
-            warehouse_url=warehouse,
+            warehouse_url=_out_of_parameters(warehouse),
             max_bad_row_share=max_bad_rows,
             wait_for_lock_seconds=wait,
         )
@@ -664,6 +759,9 @@ def backfill(
 def _print_table(board) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from virage.leaderboard import printable
 
     console = Console(width=None if sys.stdout.isatty() else 160)
     shown = ["rank", "display_name", "score", "tier", *COMPONENTS, "posts_considered"]
@@ -678,9 +776,11 @@ def _print_table(board) -> None:
                 justify="left" if name in ("display_name", "tier") else "right",
             )
         for row in group[shown].itertuples(index=False):
-            table.add_row(
+            table.add_row(  # Text: a name holding [link=...] or escapes stays text
                 *(
-                    "-" if v is None or v != v else f"{v:.1f}" if isinstance(v, float) else str(v)
+                    Text("-" if v is None or v != v else f"{v:.1f}")
+                    if v is None or isinstance(v, float)
+                    else Text(printable(v))
                     for v in row
                 )
             )

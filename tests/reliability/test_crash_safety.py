@@ -12,8 +12,8 @@ value), no row of the killed night is visible and the writer lock is free. Final
 the night runs to the end, and its tables equal the uninterrupted night's.
 
 The landing is the demo plus VIRAGE_CRASH_POSTS posts in one exchange file (default
-150,000; `make soak` runs a bigger one). With -s the test prints where each kill fell
-and how long each part took.
+150,000); `make soak` runs it with VIRAGE_SOAK_CRASH_POSTS (default 1,000,000). With -s
+the test prints where each kill fell and how long each part took.
 """
 
 from __future__ import annotations
@@ -48,7 +48,14 @@ from virage.warehouse import make_engine, writer_lock
 
 pytestmark = pytest.mark.flow
 
-POSTS = int(os.environ.get("VIRAGE_CRASH_POSTS", "150000"))
+SIZES = [
+    pytest.param(int(os.environ.get("VIRAGE_CRASH_POSTS", "150000")), id="posts"),
+    pytest.param(
+        int(os.environ.get("VIRAGE_SOAK_CRASH_POSTS", "1000000")),
+        id="soak",
+        marks=pytest.mark.soak,
+    ),
+]
 DAY_ONE, DAY_TWO = dt.date(2026, 11, 19), dt.date(2026, 11, 20)
 KILLS = ("parse-files", "validate-rows", "score", "publish")
 """The nightly flow's tasks during which a run is killed, in the order they run."""
@@ -161,11 +168,12 @@ def drop_copy(url: str, admin_url: str | None) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
+@pytest.mark.parametrize("posts", SIZES)
 def test_runs_killed_at_every_step_leave_the_published_day_whole(
-    request, warehouse, tmp_path, prefect_api_url
+    request, warehouse, tmp_path, prefect_api_url, posts
 ):
     admin = request.getfixturevalue("postgres_server") if "postgresql" in warehouse else None
-    landing = landing_with_bulk_posts(tmp_path, POSTS)
+    landing = landing_with_bulk_posts(tmp_path, posts)
     env = {**run_env(prefect_api_url), "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "DEBUG"}
 
     def night(url: str, day: dt.date) -> list[str]:
@@ -176,7 +184,7 @@ def test_runs_killed_at_every_step_leave_the_published_day_whole(
     Run.start(night(warehouse, DAY_ONE), env).complete()
     seconds["first night"] = time.monotonic() - clock
     before = published_tables(warehouse)
-    assert len(before["posts"]) > POSTS and len(before["influence_scores"])
+    assert len(before["posts"]) > posts and len(before["influence_scores"])
     uninterrupted = copy_warehouse(warehouse, tmp_path, admin)
     try:
         bulk = landing / "exports" / "bulk.posts.csv"
@@ -205,15 +213,14 @@ def test_runs_killed_at_every_step_leave_the_published_day_whole(
         clock = time.monotonic()
         Run.start(night(warehouse, DAY_TWO), env).complete()
         seconds["night after the kills"] = time.monotonic() - clock
-        assert_same(
-            state(uninterrupted, FIRST_SEEN), state(warehouse, FIRST_SEEN), "after the kills"
-        )
-        assert published_tables(warehouse)["posts"]["source_sha256"].eq(tonight).sum() == POSTS
+        finished = state(warehouse, FIRST_SEEN)
+        assert_same(state(uninterrupted, FIRST_SEEN), finished, "after the kills")
+        assert finished["posts"]["source_sha256"].eq(tonight).sum() == posts
         with make_engine(warehouse).connect() as conn:
             runs = conn.execute(text("SELECT status FROM pipeline_runs ORDER BY started_at"))
             assert list(runs.scalars()) == ["completed", *["failed"] * len(KILLS), "completed"]
     finally:
         drop_copy(uninterrupted, admin)
-    print(f"\n{warehouse.split(':')[0]}, {POSTS} posts: kills {kills}")
+    print(f"\n{warehouse.split(':')[0]}, {posts} posts: kills {kills}")
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
     print("uninterrupted night's steps: " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items()))

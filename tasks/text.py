@@ -69,10 +69,19 @@ class Pattern(str):
 
     hint: str
 
-    def __new__(cls, regex: str, literals: Iterable[str]) -> Pattern:
+    def __new__(cls, regex: str, literals: Iterable[str] = ()) -> Pattern:
         pattern = super().__new__(cls, regex)
         pattern.hint = "|".join(sorted({_plain(w) for w in literals if w}))
         return pattern
+
+    def __reduce__(self) -> tuple:  # copies and pickles (Dask) keep the hint
+        return (_pattern_with_hint, (str(self), self.hint))
+
+
+def _pattern_with_hint(regex: str, hint: str) -> Pattern:
+    pattern = Pattern(regex)
+    pattern.hint = hint
+    return pattern
 
 
 _RE2_SPECIAL = re.compile(r"([.^$*+?()\[\]{}|\\])")
@@ -111,8 +120,9 @@ def brand_pattern(handles: Iterable[str] = (), domains: Iterable[str] = ()) -> s
     (subdomains included, e-mail addresses and look-alike hosts such as
     brand.example.evil.com not), over folded text."""
     alternatives = []
-    handles = [fold(h).strip().lstrip("@") for h in handles if h.strip("@ ")]
-    domains = [fold(d).strip().removeprefix("www.") for d in domains if d.strip()]
+    # Folding can leave nothing (an emoji, "www."): an empty name would match any text.
+    handles = [h for h in (fold(h).strip().lstrip("@") for h in handles) if h]
+    domains = [d for d in (fold(d).strip().removeprefix("www.") for d in domains) if d]
     if handles:
         names = [re.escape(h) for h in handles]
         alternatives.append(r"(?<![\w@])@(?:" + "|".join(names) + r")(?!\w)")

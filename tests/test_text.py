@@ -81,3 +81,22 @@ def test_brand_handles_and_domains():
 )
 def test_disclosure_markers(text, sponsored):
     assert is_sponsored_text(fold_series(pd.Series([text]))).tolist() == [sponsored]
+
+
+def test_a_brand_name_that_folds_to_nothing_matches_nothing():
+    assert brand_pattern(["@🙂"], ["www."]) is None
+    assert hits(["any text at all", "@acme"], brand_pattern(["@🙂", "@acme"], ["www."])) == [
+        False,
+        True,
+    ]
+
+
+def test_patterns_survive_copies_and_pickles_with_their_prefilter():
+    import copy
+    import pickle
+
+    pattern = terms_pattern(["vélo cargo"], ["#VeloUrbain"])
+    texts = ["Mon vélo cargo", "#VeloUrbain", "un velo", "cargo seul"]
+    for clone in (copy.deepcopy(pattern), pickle.loads(pickle.dumps(pattern))):
+        assert clone == pattern and clone.hint == pattern.hint
+        assert hits(texts, clone) == hits(texts, pattern) == [True, True, False, False]

@@ -229,8 +229,8 @@ def _as_csv(frame: pd.DataFrame, table: Table) -> bytes:
     arrays = pa.Table.from_pandas(frame[[c.name for c in table.columns]], preserve_index=False)
     for i, column in enumerate(table.columns):
         values = arrays.column(i)
-        if isinstance(column.type, Date):
-            values = values.cast(pa.date32())
+        if isinstance(column.type, Date):  # the day, whatever time of it (as before)
+            values = values.cast(pa.date32(), safe=False)
         elif pa.types.is_timestamp(values.type) and values.type.tz is not None:
             values = values.cast(pa.timestamp(values.type.unit))  # the same instants, UTC
         arrays = arrays.set_column(i, column.name, values)

@@ -198,7 +198,9 @@ def test_runs_killed_at_every_step_leave_the_published_day_whole(
         for task in KILLS:
             clock = time.monotonic()
             run = Run.start(night(warehouse, DAY_TWO), env)
-            kills.append(run.kill_during(task, warehouse, steps[task] / 3))
+            # A third into the step, at most a tenth of a second: a step that runs
+            # faster than in the reference night (less load) is still caught in it.
+            kills.append(run.kill_during(task, warehouse, min(steps[task] / 3, 0.1)))
             seconds[f"killed in {task}"] = time.monotonic() - clock
             after = published_tables(warehouse)
             for name in PUBLISHED:

@@ -464,8 +464,9 @@ def score_campaigns(
     from virage.tasks.events import event_coverage
 
     window = window_posts(posts, accounts, as_of, window_days)
+    # The profile reads counts and times, not texts: the merge inside copies less.
     profile = profile_components(
-        window.drop(columns="followers"), accounts, people, as_of, window_days
+        window.drop(columns=["followers", "folded"]), accounts, people, as_of, window_days
     )
     base = people.set_index("person_id")[["display_name", "role"]].join(profile)
     frames = []

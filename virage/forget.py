@@ -22,11 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import case, delete, exists, func, insert, or_, select, tuple_
+from sqlalchemy import Column, Text, case, delete, exists, func, insert, or_, select, tuple_
 from sqlalchemy.engine import Connection
 
 from virage.errors import ConfigError
@@ -45,6 +46,7 @@ from virage.schemas.warehouse import (
 from virage.tasks import formats, ingest
 from virage.tasks import people as attribution
 from virage.tasks.landing import Roster
+from virage.tasks.publish import _temporary as temporary
 from virage.tasks.report import write_report
 from virage.tasks.validate import normalise_handle, normalise_platform
 from virage.warehouse import connect_existing, open_warehouse, redact, resolve_url, writer_lock
@@ -106,11 +108,15 @@ def forget(
     resolved = resolve_url(url)
     engine = connect_existing(resolved)
     owned = pd.DataFrame(columns=["platform", "handle"], dtype="str")
+    others = owned
     if roster is not None:
         refuse_if_consenting(roster, person_id)
         claims = roster.handles
         mine = (claims["person_id"] == person_id) & (claims["status"] != "shared_handle")
         owned = claims.loc[mine, ["platform", "handle"]]
+        # A handle now someone else's (or claimed by several people) is not theirs,
+        # whatever rows of theirs it once held.
+        others = claims.loc[~mine, ["platform", "handle"]]
     with writer_lock(engine, wait_seconds):
         open_warehouse(resolved)  # an older warehouse gets erasure_log
         with engine.begin() as conn:
@@ -123,10 +129,15 @@ def forget(
                 )
             stored = _stored_accounts(conn, person_id)
             mine = pd.concat([owned, stored], ignore_index=True).drop_duplicates()
+            mine = mine[~_among(mine, others)]
             mine = mine.sort_values(["platform", "handle"]).reset_index(drop=True)
-            files = _files_of(conn, person_id, mine, raw_dir)
-            counts = _delete(conn, person_id, mine, files)
-            counts["raw_files_deleted"] = _delete_raw(files["sha256"], raw_dir)
+            # Everything under an account the roster gives them goes; under an account
+            # known only from stored rows, only the rows carrying their id.
+            owned = mine[_among(mine, owned)].reset_index(drop=True)
+            files = _files_of(conn, person_id, mine, owned, raw_dir)
+            counts = _delete(conn, person_id, mine, owned, files)
+            copies = _raw_copies(files["sha256"], raw_dir)
+            counts["raw_files_deleted"] = len(copies)
             conn.execute(
                 insert(erasure_log).values(
                     erased_at=dt.datetime.now(dt.UTC),
@@ -134,6 +145,11 @@ def forget(
                     **counts,
                 )
             )
+            # Last before the commit: if anything above fails, the rollback keeps the
+            # rows and the copies, and a second forget starts again. After a commit the
+            # ledger no longer names these files, so nothing could find them again.
+            for copy in copies:
+                copy.unlink(missing_ok=True)
     left = _left_in_landing(landing, mine, files["source_path"]) if landing else []
     log.info("erased person %s: %s", person_digest(person_id)[:12], counts)
     done = Erasure(counts, list(mine.itertuples(index=False, name=None)), left)
@@ -164,18 +180,34 @@ def _stored_accounts(conn: Connection, person_id: str) -> pd.DataFrame:
     return pd.DataFrame(conn.execute(query).all(), columns=["platform", "handle"], dtype="str")
 
 
+def _among(accounts: pd.DataFrame, of: pd.DataFrame) -> pd.Series:
+    """True for the (platform, handle) rows of `accounts` that are in `of`."""
+    if accounts.empty or of.empty:
+        return pd.Series(False, index=accounts.index, dtype="bool")
+    key = ["platform", "handle"]
+    found = pd.MultiIndex.from_frame(accounts[key]).isin(pd.MultiIndex.from_frame(of[key]))
+    return pd.Series(found, index=accounts.index, dtype="bool")
+
+
 def _of_accounts(table, mine: pd.DataFrame):
     pairs = list(mine.itertuples(index=False, name=None))
     return tuple_(table.c.platform, table.c.handle).in_(pairs)
 
 
-def _theirs(table, person_id: str, mine: pd.DataFrame):
-    """Rows of `table` (posts or accounts) that are the person's: by id or account."""
-    return or_(table.c.person_id == person_id, _of_accounts(table, mine))
+def _theirs(table, person_id: str, owned: pd.DataFrame):
+    """Rows of `table` (posts or accounts) that are the person's: by id, or under an
+    account the roster gives them."""
+    if owned.empty:
+        return table.c.person_id == person_id
+    return or_(table.c.person_id == person_id, _of_accounts(table, owned))
 
 
 def _files_of(
-    conn: Connection, person_id: str, mine: pd.DataFrame, raw_dir: Path | None
+    conn: Connection,
+    person_id: str,
+    mine: pd.DataFrame,
+    owned: pd.DataFrame,
+    raw_dir: Path | None,
 ) -> pd.DataFrame:
     """Ledger rows (sha256, source_path) of the files that are theirs alone."""
     ledger = pd.read_sql(
@@ -201,7 +233,7 @@ def _files_of(
             select(
                 table.c.source_sha256,
                 func.count(),
-                func.sum(case((_theirs(table, person_id, mine), 1), else_=0)),
+                func.sum(case((_theirs(table, person_id, owned), 1), else_=0)),
             )
             .where(table.c.source_sha256.is_not(None))
             .group_by(table.c.source_sha256)
@@ -277,19 +309,42 @@ def _folder_match(column, mine: pd.DataFrame):
     return or_(False, *(func.lower(column).like(p, escape="\\") for p in patterns))
 
 
-def _of_files(column, mine: pd.DataFrame, files: pd.DataFrame):
-    """`column` (a landing path) is in one of the person's folders, or names one of
-    their files or an entry of it (archive.zip!entry)."""
-    paths = files["source_path"].tolist()
-    return or_(
-        _folder_match(column, mine),
-        column.in_(paths),
-        *(column.like(f"{_like(path)}!%", escape="\\") for path in paths),
+def _naming(values: pd.Series, paths: pd.Series) -> pd.Series:
+    """True for the values (landing paths) that are one of `paths` or an entry of one
+    (archive.zip!entry, at any depth)."""
+    known = set(paths)
+    found = values.isin(known)
+    pieces = values.str.split("!", regex=False)
+    lengths = pieces.str.len()
+    for k in range(1, int(lengths.max()) if len(values) else 1):
+        found |= (lengths > k) & pieces.str[:k].str.join("!").isin(known)
+    return found
+
+
+def _of_files(conn: Connection, table, mine: pd.DataFrame, files: pd.DataFrame, stack):
+    """Rows of `table` whose source_file is in one of the person's folders, or names
+    one of their files or an entry of it. The names go through a temporary table:
+    one condition per file would outgrow SQLite's expression depth (1,000)."""
+    column = table.c.source_file
+    values = pd.Series(
+        conn.execute(select(column).distinct().where(column.is_not(None))).scalars().all(),
+        dtype="str",
     )
+    named = pd.DataFrame({"source_file": values[_naming(values, files["source_path"])]})
+    names = stack.enter_context(
+        temporary(
+            conn, f"forget_{table.name}", [Column("source_file", Text(), primary_key=True)], named
+        )
+    )
+    return or_(_folder_match(column, mine), column.in_(select(names.c.source_file)))
 
 
 def _delete(
-    conn: Connection, person_id: str, mine: pd.DataFrame, files: pd.DataFrame
+    conn: Connection,
+    person_id: str,
+    mine: pd.DataFrame,
+    owned: pd.DataFrame,
+    files: pd.DataFrame,
 ) -> dict[str, int]:
     def gone(statement) -> int:
         return max(conn.execute(statement).rowcount, 0)
@@ -303,48 +358,52 @@ def _delete(
     named = [f"%@{_like(handle)} %" for handle in mine["handle"]]
     named.append(f"%person\\_id {_like(person_id.lower())} %")
     q = quarantine.c
-    counts = {
-        "posts_deleted": gone(delete(posts).where(_theirs(posts, person_id, mine))),
-        "snapshots_deleted": gone(delete(accounts).where(_theirs(accounts, person_id, mine))),
-        "scores_deleted": gone(
-            delete(influence_scores).where(influence_scores.c.person_id == person_id)
+    digests = files[["sha256"]].drop_duplicates()
+    with ExitStack() as stack:
+        their_files = stack.enter_context(
+            temporary(conn, "forget_files", [Column("sha256", Text(), primary_key=True)], digests)
         )
-        + gone(
-            delete(staged_influence_scores).where(staged_influence_scores.c.person_id == person_id)
-        ),
-        "quarantine_deleted": gone(
-            delete(quarantine).where(
-                or_(
-                    _of_files(q.source_file, mine, files),
-                    *(func.lower(q.excerpt).like(p, escape="\\") for p in excerpts),
-                    *(func.lower(q.detail).like(p, escape="\\") for p in named),
+        counts = {
+            "posts_deleted": gone(delete(posts).where(_theirs(posts, person_id, owned))),
+            "snapshots_deleted": gone(delete(accounts).where(_theirs(accounts, person_id, owned))),
+            "scores_deleted": gone(
+                delete(influence_scores).where(influence_scores.c.person_id == person_id)
+            )
+            + gone(
+                delete(staged_influence_scores).where(
+                    staged_influence_scores.c.person_id == person_id
                 )
-            )
-        ),
-        "validation_results_deleted": gone(
-            delete(validation_results).where(
-                _of_files(validation_results.c.source_file, mine, files)
-            )
-        ),
-        "files_deleted": gone(
-            delete(ingested_files).where(ingested_files.c.sha256.in_(files["sha256"].tolist()))
-        ),
-        "people_deleted": gone(delete(people).where(people.c.person_id == person_id)),
-    }
+            ),
+            "quarantine_deleted": gone(
+                delete(quarantine).where(
+                    or_(
+                        _of_files(conn, quarantine, mine, files, stack),
+                        *(func.lower(q.excerpt).like(p, escape="\\") for p in excerpts),
+                        *(func.lower(q.detail).like(p, escape="\\") for p in named),
+                    )
+                )
+            ),
+            "validation_results_deleted": gone(
+                delete(validation_results).where(
+                    _of_files(conn, validation_results, mine, files, stack)
+                )
+            ),
+            "files_deleted": gone(
+                delete(ingested_files).where(
+                    ingested_files.c.sha256.in_(select(their_files.c.sha256))
+                )
+            ),
+            "people_deleted": gone(delete(people).where(people.c.person_id == person_id)),
+        }
     return {name: counts.get(name, 0) for name in COUNTS}
 
 
-def _delete_raw(digests: pd.Series, raw_dir: Path | None) -> int:
-    """Delete the raw copies of these files; how many there were."""
+def _raw_copies(digests: pd.Series, raw_dir: Path | None) -> list[Path]:
+    """The raw copies these files have in the raw zone."""
     if raw_dir is None:
-        return 0
-    deleted = 0
-    for sha in sorted(set(digests)):
-        copy = ingest.raw_copy_path(raw_dir, sha)
-        if copy.is_file():
-            copy.unlink()
-            deleted += 1
-    return deleted
+        return []
+    copies = (ingest.raw_copy_path(raw_dir, sha) for sha in sorted(set(digests)))
+    return [copy for copy in copies if copy.is_file()]
 
 
 def _left_in_landing(landing: Path, mine: pd.DataFrame, paths: pd.Series) -> list[str]:

@@ -15,8 +15,11 @@ import hashlib
 
 import pandas as pd
 import pytest
+from sqlalchemy import insert, select, update
 
+from tests.exports import tiktok_current, tiktok_video, write
 from tests.reliability.people_world import (
+    EXPORT_TIME,
     add_own_exports,
     add_shared_rows,
     every_table,
@@ -28,8 +31,10 @@ from tests.reliability.people_world import (
     texts_under,
 )
 from tests.test_cli import virage
-from tests.worlds import AS_OF, PERSONAS
+from tests.worlds import AS_OF, PERSONAS, persona, write_world
 from virage.flows.nightly import nightly_scores
+from virage.schemas.warehouse import accounts, ingested_files, posts, quarantine
+from virage.warehouse import make_engine
 
 pytestmark = pytest.mark.flow
 
@@ -163,3 +168,150 @@ def test_forget_erases_a_person_and_the_next_night_brings_nothing_back(
     assert set(again["people"]["person_id"]) >= {alice, NINA["person_id"]}  # roster: id, role
     assert pd.isna(again["people"].set_index("person_id").loc[alice, "display_name"])
     assert raw_copies(raw) == copies - theirs
+
+
+def tiktok_export(landing, handle: str, name: str, ids: list[str], fans: int, when: str):
+    videos = [tiktok_video(i, f"{AS_OF.isoformat()} 09:00:00", "12", f"vélo {i}") for i in ids]
+    return write(
+        landing / "exports" / "tiktok" / handle / name,
+        tiktok_current(handle, videos, fans=fans),
+        mtime=when,
+    )
+
+
+def set_handle(landing, person_id: str, platform: str, handle: str) -> None:
+    path = landing / "roster.csv"
+    roster = pd.read_csv(path, dtype="str", keep_default_na=False)
+    roster.loc[roster["person_id"] == person_id, platform] = handle
+    roster.to_csv(path, index=False)
+
+
+def small(person_id: str, name: str) -> dict:
+    return persona(
+        person_id,
+        name,
+        "ambassador",
+        platform="instagram",
+        followers=900,
+        posts=2,
+        on_topic=0.5,
+        er=0.03,
+    )
+
+
+SMALL = [small("pp", "Pat Moved"), small("qq", "Quinn Kept")]
+
+
+def test_forget_leaves_a_handle_the_roster_now_gives_to_someone_else(
+    prefect_api_url, warehouse, tmp_path
+):
+    """@brandteam was Pat's; the roster now gives it to Quinn. Forgetting Pat deletes
+    the rows carrying Pat's id and Pat's old export, and leaves Quinn's rows, ledger
+    rows and raw copies under @brandteam."""
+    landing = write_world(tmp_path / "landing", SMALL)
+    set_handle(landing, "pp", "tiktok", "brandteam")
+    old = tiktok_export(landing, "brandteam", "old.json", ["7101", "7102"], 40, EXPORT_TIME)
+    nightly_scores(landing=str(landing), warehouse_url=warehouse, as_of=AS_OF)
+    set_handle(landing, "pp", "tiktok", "")
+    set_handle(landing, "qq", "tiktok", "brandteam")
+    new = tiktok_export(landing, "brandteam", "new.json", ["7201"], 55, "2026-11-21T06:00:00Z")
+    nightly_scores(
+        landing=str(landing), warehouse_url=warehouse, as_of=AS_OF + dt.timedelta(days=1)
+    )
+    # The second night read the old export again for Quinn; rows kept from when the
+    # handle was Pat's (a night before that re-read) still carry Pat's id.
+    with make_engine(warehouse).begin() as conn:
+        for table in (posts, accounts):
+            conn.execute(
+                update(table).where(table.c.source_sha256 == sha256(old)).values(person_id="pp")
+            )
+    before = every_table(warehouse)
+    copies = raw_copies(landing / "raw")
+    assert {sha256(old), sha256(new)} <= copies
+    quinn = {
+        t: before[t][before[t]["source_file"] == new.relative_to(landing).as_posix()] for t in FACTS
+    }
+    assert all(len(rows) for rows in quinn.values())
+
+    set_consent(landing, "pp", "false")
+    result = virage("forget", "pp", "--warehouse", warehouse, "--landing", str(landing))
+    assert result.returncode == 0, result.stderr
+    after = every_table(warehouse)
+    for table in FACTS:
+        assert set(after[table]["person_id"]) == {"qq"}
+        kept = after[table][after[table]["person_id"] == "qq"].reset_index(drop=True)
+        expected = before[table][before[table]["person_id"] == "qq"].reset_index(drop=True)
+        pd.testing.assert_frame_equal(kept, expected, obj=table)
+        assert len(quinn[table]) and set(quinn[table]["source_file"]) <= set(kept["source_file"])
+    ledger = set(after["ingested_files"]["sha256"])
+    assert sha256(new) in ledger and sha256(old) not in ledger
+    assert raw_copies(landing / "raw") == copies - {sha256(old)}
+    (logged,) = after["erasure_log"].itertuples()
+    assert logged.files_deleted == logged.raw_files_deleted == 1
+    assert "new.json" not in result.stderr  # Quinn's file is not named for deletion
+
+
+def test_forget_erases_more_than_a_thousand_files_on_one_statement(
+    prefect_api_url, warehouse, tmp_path
+):
+    """1,200 ledgered files of one person, each with a quarantined entry: no expression
+    grows with the number of files (SQLite's limit is a depth of 1,000)."""
+    landing = write_world(tmp_path / "landing", SMALL)
+    nightly_scores(landing=str(landing), warehouse_url=warehouse, as_of=AS_OF)
+    set_handle(landing, "pp", "x", "pat_x")
+    set_consent(landing, "pp", "false")
+    now = dt.datetime.now(dt.UTC)
+    paths = [f"exports/drop/pat_{k}.zip" for k in range(1200)]
+    with make_engine(warehouse).begin() as conn:
+        (template,) = conn.execute(select(ingested_files).limit(1)).mappings().all()
+        conn.execute(
+            insert(ingested_files),
+            [
+                {**template, "format": "zip", "sha256": f"{k:064x}", "source_path": p}
+                for k, p in enumerate(paths)
+            ],
+        )
+        conn.execute(
+            insert(quarantine),
+            [
+                {
+                    "run_id": "r",
+                    "source_file": f"{p}!data/tweets.js",
+                    "rule": "bad_count",
+                    "detail": "bad",
+                    "quarantined_at": now,
+                }
+                for p in paths
+            ],
+        )
+        # Their rows make each file all theirs: one follower count per file.
+        conn.execute(
+            insert(accounts),
+            [
+                {
+                    "platform": "x",
+                    "handle": "pat_x",
+                    "snapshot_date": AS_OF - dt.timedelta(days=k),
+                    "followers": 10,
+                    "person_id": "pp",
+                    "source_file": p,
+                    "source_sha256": f"{k:064x}",
+                    "observed_at": now,
+                }
+                for k, p in enumerate(paths)
+            ],
+        )
+    before = every_table(warehouse)
+    result = virage("forget", "pp", "--warehouse", warehouse, "--landing", str(landing))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    after = every_table(warehouse)
+    assert not set(paths) & set(after["ingested_files"]["source_path"])
+    assert after["quarantine"]["source_file"].str.startswith("exports/drop/").sum() == 0
+    (logged,) = after["erasure_log"].itertuples()
+    assert logged.files_deleted == 1200
+    assert logged.quarantine_deleted == 1200
+    assert logged.snapshots_deleted == (before["accounts"]["person_id"] == "pp").sum() > 1200
+    assert set(after["ingested_files"]["sha256"]) == set(before["ingested_files"]["sha256"]) - {
+        f"{k:064x}" for k in range(1200)
+    }

@@ -1,7 +1,7 @@
 """Where a run's parsing and row checks execute: Prefect's default task runner (in the
 run's own process), or a Dask cluster through prefect-dask's DaskTaskRunner, a local
 one or one already running elsewhere. Scoring and publishing stay in the run's
-process whatever the choice (see docs/performance-dask.md)."""
+process whatever the choice (see docs/performance.md)."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ from tests.test_cli import assert_one_clear_line, virage
 from tests.worlds import AS_OF, write_world
 from virage.flows.nightly import nightly_scores
 from virage.leaderboard import FORMULA_STARTS
-from virage.schemas.fields import POSTS
+from virage.schemas.fields import POSTS, SCORES
 from virage.schemas.warehouse import metadata
 from virage.warehouse import make_engine
 
@@ -240,19 +240,10 @@ def test_hostile_files_are_held_back_and_hostile_values_stored_verbatim_and_iner
 
     # The CSV for spreadsheets: no text cell starts a formula; values otherwise intact.
     rows = list(csv.DictReader(io.StringIO(scores_output(warehouse, "csv"))))
-    numeric = {
-        "score",
-        "rank",
-        "posts_considered",
-        "sponsored_share",
-        "event_coverage",
-        "reach",
-        "resonance",
-        "relevance",
-        "credibility",
-        "activity",
-        "audience_quality",
-        "advocacy",
+    numeric = {  # from the scores' contract: numbers are not text cells
+        c
+        for c, dtype in SCORES.dtypes.items()
+        if pd.api.types.is_numeric_dtype(pd.Series(dtype=dtype))
     }
     for row in rows:
         for column, value in row.items():

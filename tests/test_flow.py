@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import time
@@ -14,6 +15,7 @@ from sqlalchemy import text
 from tests.conftest import SHARED_SAMPLES, skip_or_fail
 from tests.worlds import AS_OF, PERSONAS
 from virage.flows.nightly import nightly_scores
+from virage.stopwatch import STAGES
 from virage.warehouse import make_engine
 
 pytestmark = pytest.mark.flow
@@ -47,6 +49,14 @@ def test_nightly_flow_scores_every_consenting_person(prefect_api_url, warehouse,
     assert summary["quarantined_by_rule"] == {"bad_count": 1, "unrecognised_file": 1}
     no_consent_posts = next(p["posts"] for p in PERSONAS if not p["consent"]) + 1
     assert summary["skipped_by_reason"] == {"no_consent": no_consent_posts, "unknown_handle": 3}
+    # Each stage's seconds, for make bench: in the summary, and in the run's row up to
+    # publishing (the report comes after).
+    stages = summary["stage_seconds"]
+    assert list(stages) == list(STAGES) and all(s >= 0 for s in stages.values())
+    recorded = json.loads(query(warehouse, "SELECT summary FROM pipeline_runs")["summary"].iloc[0])[
+        "stage_seconds"
+    ]
+    assert set(recorded) == set(STAGES) - {"report"}
 
     current = query(warehouse, "SELECT * FROM current_influence_scores")
     consenting = {p["person_id"] for p in PERSONAS if p["consent"]}

@@ -23,6 +23,7 @@ from virage.tasks.scoring import (
     term_weights,
     tier_of,
     topical_strength,
+    window_posts,
 )
 from virage.tasks.text import fold_series
 from virage.tasks.validate import canonicalise
@@ -314,6 +315,24 @@ def test_a_post_given_twice_counts_once(tmp_path):
     once = score_campaigns(posts.frame, *args)
     twice = score_campaigns(pd.concat([posts.frame, posts.frame.head(5)]), *args)
     pd.testing.assert_frame_equal(once, twice)
+
+
+def test_a_window_made_once_scores_as_the_posts_do(tmp_path):
+    """The flow builds the window once for scoring and the event summary: scoring it
+    again must give what scoring the posts gives, and keep the window as it is."""
+    landing = load_landing(write_world(tmp_path))
+    parsed = parse_exports(discover_exports(landing.exports, landing.root))
+    posts = prepare_posts(canonicalise(parsed.frames["posts"], POSTS).clean, landing.roster.handles)
+    accounts = prepare_accounts(
+        canonicalise(parsed.frames["accounts"], ACCOUNTS).clean, landing.roster.handles
+    ).frame
+    window = window_posts(posts.frame, accounts, AS_OF)
+    assert "text" not in window and "folded" in window
+    pd.testing.assert_frame_equal(window_posts(window, accounts, AS_OF), window)
+    args = (accounts, landing.roster.people, landing.campaigns, AS_OF)
+    pd.testing.assert_frame_equal(
+        score_campaigns(window, *args), score_campaigns(posts.frame, *args)
+    )
 
 
 def test_relevance_rises_when_the_audience_engages_with_the_on_topic_posts():

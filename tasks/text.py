@@ -35,9 +35,19 @@ SPONSORED_PHRASES = (
     "sponsorisee par",
     "offert par",
 )
+# Our patterns run on folded (ASCII) text through Arrow's RE2, a whole column at C
+# speed: no look-arounds (RE2 has none; pandas would fall back to Python's `re`, one
+# text at a time) and no \s, \w or $ (whose meanings differ between the engines or
+# make pandas scan the column first). A look-around becomes a character consumed
+# beside the match, which decides whether a text matches just the same.
+_SPACE = r"[\t\n\v\f\r\x1c-\x1f ]"  # what Python's \s matches in ASCII text
+_WORD = "0-9A-Za-z_"
+_BEFORE_WORD = rf"(?:^|[^{_WORD}])"  # (?<!\w)
+_AFTER_WORD = rf"(?:[^{_WORD}]|\Z)"  # (?!\w)
+
 # "Publicité" counts only as a label (start of text or in brackets), not as a word in
 # a sentence about advertising.
-_PUBLICITE_LABEL = r"(?:^\W*publicite\b|[\[(]\s*publicite\s*[\])])"
+_PUBLICITE_LABEL = rf"(?:^[^{_WORD}]*publicite{_AFTER_WORD}|[\[(]{_SPACE}*publicite{_SPACE}*[\])])"
 
 
 def fold(value: str) -> str:
@@ -58,14 +68,13 @@ def fold_series(texts: pd.Series) -> pd.Series:
 
 def _term(term: str, plural: str = "") -> str:
     words = fold(term).strip().split()
-    return r"\s+".join(re.escape(w) + plural for w in words)
+    return f"{_SPACE}+".join(re.escape(w) + plural for w in words)
 
 
 class Pattern(str):
     """A regex over folded text, with `hint`: a regex of plain words, at least one of
-    which every match contains. Our patterns need look-behinds, which send pandas to
-    Python's `re` one text at a time; the hint has none, so Arrow's RE2 scans the
-    whole column at C speed and the full regex only runs on the few candidates."""
+    which every match contains. Scanning a column for the hint is cheaper than for
+    the full regex, which then runs only on the few candidates."""
 
     hint: str
 
@@ -105,10 +114,10 @@ def terms_pattern(keywords: Iterable[str] = (), hashtags: Iterable[str] = ()) ->
     hashtags = [h.strip().lstrip("#") for h in hashtags if fold(h).strip("# ")]
     words = [_term(k, plural=r"(?:s|x)?") for k in keywords]
     if words:
-        alternatives.append(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+        alternatives.append(_BEFORE_WORD + "(?:" + "|".join(words) + ")" + _AFTER_WORD)
     tags = [_term(h) for h in hashtags]
     if tags:
-        alternatives.append(r"#(?:" + "|".join(tags) + r")(?!\w)")
+        alternatives.append("#(?:" + "|".join(tags) + ")" + _AFTER_WORD)
     if not alternatives:
         return None
     literals = [_longest_word(k) for k in keywords] + ["#" + fold(h).split()[0] for h in hashtags]
@@ -125,11 +134,15 @@ def brand_pattern(handles: Iterable[str] = (), domains: Iterable[str] = ()) -> s
     domains = [d for d in (fold(d).strip().removeprefix("www.") for d in domains) if d]
     if handles:
         names = [re.escape(h) for h in handles]
-        alternatives.append(r"(?<![\w@])@(?:" + "|".join(names) + r")(?!\w)")
+        alternatives.append(rf"(?:^|[^{_WORD}@])@(?:" + "|".join(names) + ")" + _AFTER_WORD)
     if domains:
         hosts = [re.escape(d) for d in domains]
+        # Not inside a longer name or an e-mail address, and not followed by more of a
+        # host name: (?<![\w.@-]) before, (?![\w-]|\.[\w-]) after.
         alternatives.append(
-            r"(?<![\w.@-])(?:[a-z0-9-]+\.)*(?:" + "|".join(hosts) + r")(?![\w-]|\.[\w-])"
+            rf"(?:^|[^{_WORD}.@-])(?:[a-z0-9-]+\.)*(?:"
+            + "|".join(hosts)
+            + rf")(?:\Z|[^{_WORD}.-]|\.\Z|\.[^{_WORD}-])"
         )
     if not alternatives:
         return None
@@ -154,8 +167,12 @@ SPONSORED_PATTERN = Pattern(
     "(?m)"
     + "|".join(
         [
-            r"#(?:" + "|".join(SPONSORED_HASHTAGS) + r")(?!\w)",
-            r"(?<!\w)(?:" + "|".join(_term(p) for p in SPONSORED_PHRASES) + r")(?!\w)",
+            "#(?:" + "|".join(SPONSORED_HASHTAGS) + ")" + _AFTER_WORD,
+            _BEFORE_WORD
+            + "(?:"
+            + "|".join(_term(p) for p in SPONSORED_PHRASES)
+            + ")"
+            + _AFTER_WORD,
             _PUBLICITE_LABEL,
         ]
     ),

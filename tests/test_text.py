@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from virage.tasks.text import (
     brand_pattern,
@@ -100,3 +104,71 @@ def test_patterns_survive_copies_and_pickles_with_their_prefilter():
     for clone in (copy.deepcopy(pattern), pickle.loads(pickle.dumps(pattern))):
         assert clone == pattern and clone.hint == pattern.hint
         assert hits(texts, clone) == hits(texts, pattern) == [True, True, False, False]
+
+
+# The patterns run through Arrow's RE2 in pandas; Python's `re` must find the same
+# texts, and so must the look-around form they replace (what "whole word" means).
+_PIECES = [
+    "velo",
+    "velos",
+    "electrique",
+    "cargo",
+    "#velourbain",
+    "@acme",
+    "acme.example",
+    "blog.",
+    "publicite",
+    "paid",
+    "partnership",
+    "#ad",
+    "e",
+    "x",
+    "_",
+    "-",
+    ".",
+    "@",
+    "#",
+    "[",
+    "(",
+    ")",
+    "]",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "\v",
+    "\x1c",
+    "2026",
+    "a.b",
+]
+
+
+def _lookaround_reference(pattern: str) -> str:
+    """The same pattern written with look-arounds, as Python's `re` alone can run it."""
+    word = "[^0-9A-Za-z_]"
+    return (
+        pattern.replace(f"(?:^|{word})", r"(?<!\w)")
+        .replace(f"(?:{word}|\\Z)", r"(?!\w)")
+        .replace("(?:^|[^0-9A-Za-z_@])", r"(?<![\w@])")
+        .replace("(?:^|[^0-9A-Za-z_.@-])", r"(?<![\w.@-])")
+        .replace(r"(?:\Z|[^0-9A-Za-z_.-]|\.\Z|\.[^0-9A-Za-z_-])", r"(?![\w-]|\.[\w-])")
+    )
+
+
+@settings(deadline=None, max_examples=150, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), max_size=30))
+def test_arrow_and_python_regex_engines_agree(texts):
+    from virage.tasks.text import SPONSORED_PATTERN
+
+    column = pd.Series(texts, dtype="str")
+    for pattern in (
+        terms_pattern(["vélo", "vélo cargo", "électrique"], ["#VeloUrbain", "ad"]),
+        brand_pattern(["@Acme"], ["acme.example"]),
+        SPONSORED_PATTERN,
+    ):
+        assert not column.array._needs_python_regex(str(pattern))  # RE2, not `re`
+        found = matches(column, pattern).tolist()
+        assert found == [re.search(str(pattern), t) is not None for t in texts]
+        reference = _lookaround_reference(str(pattern))
+        assert "(?<" in reference
+        assert found == [re.search(reference, t) is not None for t in texts]

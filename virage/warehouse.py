@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from sqlalchemy import Date, Engine, Table, create_engine, event
+from sqlalchemy import Date, Engine, Table, create_engine, event, literal, select
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.schema import CreateIndex, DropIndex, ExecutableDDLElement
 
 from virage.errors import ConfigError, WarehouseBusy
 from virage.schemas.migrate import OutdatedWarehouse, create_schema
@@ -191,13 +192,23 @@ def _as_text(times: pd.Series, unit: str, suffix: str) -> list:
 
 def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
     """Insert every row of `frame` (the table's columns) into `table`, inside the
-    caller's transaction."""
+    caller's transaction.
+
+    Into an empty table (a first night), REBUILD_MIN_ROWS rows or more go in with
+    the table's indexes set aside (on PostgreSQL its primary key too) and built again
+    from the schema once the rows are in: one sorted build instead of an update per
+    row. It all happens in the caller's transaction, so a failure (a duplicate key
+    found when the key is built again, say) rolls back to the table as it was,
+    indexes included."""
     if frame.empty:
         return 0
     dialect = conn.dialect.name
     quote = conn.dialect.identifier_preparer.quote
-    target = quote(table.name)
+    target = conn.dialect.identifier_preparer.format_table(table)
     names = ", ".join(quote(c.name) for c in table.columns)
+    rebuild = []
+    if len(frame) >= REBUILD_MIN_ROWS and _is_empty(conn, table):
+        rebuild = _set_indexes_aside(conn, table)
     if dialect == "postgresql":
         raw = conn.connection.driver_connection
         statement = f"COPY {target} ({names}) FROM STDIN (FORMAT csv)"
@@ -216,12 +227,109 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
             block = frame.iloc[start : start + COPY_CHUNK_ROWS]
             rows = list(zip(*_column_values(block, table, dialect), strict=True))
             conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
+    _run(conn, rebuild)
     return len(frame)
 
 
 COPY_CHUNK_ROWS = 100_000
 """Rows per block sent to COPY or executemany: bounds what is held in memory at once
 (as Python objects for SQLite, a million posts would take about a gigabyte)."""
+
+REBUILD_MIN_ROWS = 20_000
+"""From this many rows into an empty table, bulk_insert builds the table's indexes
+after the rows instead of updating them row by row (measured on 200,000 posts:
+PostgreSQL 1.3-2.0 s -> 0.9-1.3 s, SQLite 1.6 s -> 1.4 s)."""
+
+SET_ASIDE_LOCK_TIMEOUT = "2s"
+"""How long PostgreSQL may wait for the exclusive lock that dropping an index takes
+(a reader of the table holds it back); past that, the rows go in with the indexes."""
+
+DDLStatement = ExecutableDDLElement | str
+"""A DDL construct, or SQL text built from quoted names of our own schema."""
+
+
+def _run(conn: Connection, statements: list[DDLStatement]) -> None:
+    for statement in statements:
+        if isinstance(statement, str):
+            conn.exec_driver_sql(statement)
+        else:
+            conn.execute(statement)
+
+
+def _is_empty(conn: Connection, table: Table) -> bool:
+    return conn.execute(select(literal(1)).select_from(table).limit(1)).first() is None
+
+
+def _set_indexes_aside(conn: Connection, table: Table) -> list[DDLStatement]:
+    """Drop the indexes of `table` that both its schema and the database have (on
+    PostgreSQL its primary key too, when its columns are the schema's and no foreign
+    key leans on it) and return the statements that build them again, from the
+    schema. PostgreSQL drops nothing when it cannot have the table to itself within
+    SET_ASIDE_LOCK_TIMEOUT (a long query of a BI tool, say)."""
+    stored = _stored_index_names(conn, table)
+    indexes = sorted((i for i in table.indexes if i.name in stored), key=lambda i: i.name)
+    drop: list[DDLStatement] = [DropIndex(i) for i in indexes]
+    build: list[DDLStatement] = []
+    if conn.dialect.name == "sqlite":  # its primary key cannot be dropped
+        _run(conn, drop)
+        return [CreateIndex(i) for i in indexes]
+    name = _primary_key_to_set_aside(conn, table)
+    if name is not None:
+        quote = conn.dialect.identifier_preparer.quote
+        target = conn.dialect.identifier_preparer.format_table(table)
+        keys = ", ".join(quote(c.name) for c in table.primary_key.columns)
+        drop.append(f"ALTER TABLE {target} DROP CONSTRAINT {quote(name)}")
+        build.append(f"ALTER TABLE {target} ADD CONSTRAINT {quote(name)} PRIMARY KEY ({keys})")
+    build.extend(CreateIndex(i) for i in indexes)
+    if not drop:
+        return []
+    waited = conn.exec_driver_sql("SELECT current_setting('lock_timeout')").scalar()
+    conn.exec_driver_sql(
+        "SELECT set_config('lock_timeout', %(wait)s, true)", {"wait": SET_ASIDE_LOCK_TIMEOUT}
+    )
+    try:
+        with conn.begin_nested():  # a savepoint: giving up leaves the transaction usable
+            _run(conn, drop)
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
+            raise
+        log.info("%s is being read: its rows go in with its indexes", table.name)
+        build = []
+    conn.exec_driver_sql("SELECT set_config('lock_timeout', %(wait)s, true)", {"wait": waited})
+    return build
+
+
+def _stored_index_names(conn: Connection, table: Table) -> set[str]:
+    """The names of the indexes the database has on `table` (a temporary one too)."""
+    target = conn.dialect.identifier_preparer.format_table(table)
+    if conn.dialect.name == "sqlite":
+        return {row[1] for row in conn.exec_driver_sql(f"PRAGMA index_list({target})")}
+    found = conn.exec_driver_sql(
+        "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "WHERE x.indrelid = to_regclass(%(table)s)",
+        {"table": target},
+    )
+    return {row[0] for row in found}
+
+
+def _primary_key_to_set_aside(conn: Connection, table: Table) -> str | None:
+    """The name of the primary key of `table` in a PostgreSQL database, when its
+    columns are the schema's and no foreign key refers to it; else None."""
+    expected = [c.name for c in table.primary_key.columns]
+    if not expected:
+        return None
+    found = conn.exec_driver_sql(
+        "SELECT c.conname, ARRAY(SELECT a.attname::text FROM unnest(c.conkey) "
+        "WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a "
+        "ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.n), "
+        "EXISTS (SELECT 1 FROM pg_constraint f "
+        "WHERE f.confrelid = c.conrelid AND f.contype = 'f') "
+        "FROM pg_constraint c WHERE c.conrelid = to_regclass(%(table)s) AND c.contype = 'p'",
+        {"table": conn.dialect.identifier_preparer.format_table(table)},
+    ).first()
+    if found is None or list(found[1]) != expected or found[2]:
+        return None
+    return found[0]
 
 
 def _as_csv(frame: pd.DataFrame, table: Table) -> bytes:

@@ -24,8 +24,10 @@ DUPLICATE = (IntegrityError, psycopg.IntegrityError)
 
 @pytest.fixture(autouse=True)
 def small_threshold(monkeypatch):
-    """Tests load a few dozen rows: set the indexes aside from 10 rows on."""
+    """Tests load a few dozen rows: set the indexes aside from 10 rows on, and send
+    them in blocks of 25."""
     monkeypatch.setattr(warehouse_code, "REBUILD_MIN_ROWS", 10)
+    monkeypatch.setattr(warehouse_code, "COPY_CHUNK_ROWS", 25)
 
 
 def statements(engine) -> list[str]:

@@ -231,9 +231,11 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
-COPY_CHUNK_ROWS = 100_000
+COPY_CHUNK_ROWS = 25_000
 """Rows per block sent to COPY or executemany: bounds what is held in memory at once
-(as Python objects for SQLite, a million posts would take about a gigabyte)."""
+(as Python objects for SQLite, a million posts would take about a gigabyte). Blocks
+of 25,000 rows rather than 100,000 loaded 200,000 posts faster on both dialects
+(PostgreSQL 0.87 s -> 0.75 s, SQLite 1.34 s -> 1.24 s, medians of 5 to 8 loads)."""
 
 REBUILD_MIN_ROWS = 20_000
 """From this many rows into an empty table, bulk_insert builds the table's indexes

@@ -5,6 +5,11 @@ upsert (new rows, then the same rows again: nothing changes, nothing is rewritte
 
 Prints a table and writes JSON. PostgreSQL is measured when --postgres (or
 $VIRAGE_BENCH_POSTGRES_URL) names a server database it may create tables in.
+
+"bulk" and "upsert new" both load into an empty posts table, the first night's path
+(publish's upsert goes straight to bulk_insert then, which builds the table's indexes
+after the rows); "upsert unchanged" goes through the staging table into stored rows.
+The load average is printed with the table: other work on the machine moves them.
 """
 
 from __future__ import annotations
@@ -64,8 +69,9 @@ def _timed(action) -> tuple[float, object]:
 
 
 def measure(url: str, frame: pd.DataFrame) -> dict:
-    """Seconds and rows/s of one bulk insert, one upsert of new rows and one upsert of
-    unchanged rows, each in its own transaction on an empty posts table."""
+    """Seconds and rows/s of one bulk insert and one upsert of new rows, each in its
+    own transaction into an empty posts table, then of one upsert of the same rows
+    again (unchanged, into the stored rows)."""
     engine = open_warehouse(url)
     with engine.begin() as conn:
         conn.execute(delete(posts))
@@ -100,12 +106,15 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("VIRAGE_BENCH_POSTGRES_URL"))
     parser.add_argument("--json", type=Path, default=Path("bench/results/load.json"))
     args = parser.parse_args()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     frame = synthetic_posts(args.rows)
     results = []
     with tempfile.TemporaryDirectory() as folder:
         results.append(measure(f"sqlite:///{Path(folder) / 'bench.db'}", frame))
     if args.postgres:
         results.append(measure(args.postgres, frame))
+    load_after = [round(x, 2) for x in os.getloadavg()]
+    print(f"load average (1, 5, 15 min): before {load_before}, after {load_after}")
     header = ("dialect", "rows", "bulk rows/s", "upsert new rows/s", "upsert unchanged rows/s")
     print(" | ".join(header))
     for r in results:
@@ -115,7 +124,12 @@ def main() -> None:
             f"(rewritten: {r['rows_rewritten_unchanged']})"
         )
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count()}
+    machine = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+    }
     args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
     print(f"written: {args.json}")
 

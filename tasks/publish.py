@@ -40,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from virage.arrow_read import read_frame
 from virage.schemas.fields import (
     ACCOUNTS,
     INGESTED_FILES,
@@ -497,25 +498,23 @@ def last_completed_summary(engine: Engine) -> dict:
     return next(iter(completed_summaries(engine)), {})
 
 
-def _read(conn: Connection, query, frame_dtypes: dict[str, str]) -> pd.DataFrame:
-    frame = pd.read_sql(query, conn)
-    for name, dtype in frame_dtypes.items():
-        if "UTC" in dtype:  # SQLite hands back naive UTC text, PostgreSQL aware times
-            frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
-        elif dtype.startswith("datetime64"):
-            frame[name] = pd.to_datetime(frame[name], format="ISO8601")
-    return frame.astype(frame_dtypes)
-
-
 def read_stored(
-    engine: Engine, start: pd.Timestamp, end: pd.Timestamp
+    engine: Engine, start: pd.Timestamp, end: pd.Timestamp, post_columns: list[str] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stored posts made in [start, end) and every follower count up to `end`: what
-    earlier nights kept of files that are not read again."""
-    post_query = select(posts).where(posts.c.posted_at >= start, posts.c.posted_at < end)
+    """Stored posts made in [start, end) (their `post_columns`, default all) and every
+    follower count up to `end`: what earlier nights kept of files that are not read
+    again."""
+    names = post_columns or POSTS.columns
+    post_query = select(*(posts.c[name] for name in names)).where(
+        posts.c.posted_at >= start, posts.c.posted_at < end
+    )
     account_query = select(accounts).where(accounts.c.snapshot_date < end.date())
+    post_dtypes = {name: POSTS.dtypes[name] for name in names}
     with engine.connect() as conn:
-        return _read(conn, post_query, POSTS.dtypes), _read(conn, account_query, ACCOUNTS.dtypes)
+        return (
+            read_frame(conn, post_query, post_dtypes),
+            read_frame(conn, account_query, ACCOUNTS.dtypes),
+        )
 
 
 def publish_scores(

@@ -383,8 +383,11 @@ def campaign_components(
 
 WINDOW_COLUMNS = ("reactions", "engagement", "folded", "followers")
 """What window_posts adds to the posts."""
-NOT_SCORED = ("text", "url", "source_file", "source_sha256", "first_seen_at", "last_seen_at")
+NEVER_READ = ("url", "source_file", "source_sha256", "first_seen_at", "last_seen_at")
+NOT_SCORED = ("text", *NEVER_READ)
 """Post columns the window leaves out (`folded` stands in for the text)."""
+SCORED_POST_COLUMNS = [name for name in POSTS.columns if name not in NEVER_READ]
+"""The post columns scoring reads: what a night reads back of the stored posts."""
 
 
 def window_posts(

@@ -277,7 +277,9 @@ def attribute(checked: validate.CheckedExports, roster: landing.Roster) -> Peopl
 @task(name="read-stored", cache_policy=NO_CACHE, **_IO)
 def read_stored(url: str, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     start, end = scoring.window_bounds(as_of)
-    stored_posts, stored_accounts = publish.read_stored(make_engine(url), start, end)
+    stored_posts, stored_accounts = publish.read_stored(
+        make_engine(url), start, end, scoring.SCORED_POST_COLUMNS
+    )
     get_run_logger().info(
         "%d stored post(s) in the window, %d follower count(s)",
         len(stored_posts),
@@ -294,7 +296,8 @@ def merge_stored(
     over the stored ones still claimed by the same scored person; the posts as the
     scoring window (texts folded once for both)."""
     handles = roster.handles
-    posts = people.with_stored(found.posts.frame, stored[0], list(POSTS.key), handles)
+    tonight = found.posts.frame[list(stored[0].columns)]  # what scoring reads
+    posts = people.with_stored(tonight, stored[0], list(POSTS.key), handles)
     accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), handles)
     return scoring.window_posts(posts, accounts, as_of), accounts
 

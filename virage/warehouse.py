@@ -303,14 +303,19 @@ def _set_indexes_aside(conn: Connection, table: Table) -> list[DDLStatement]:
 
 def _stored_index_names(conn: Connection, table: Table) -> set[str]:
     """The names of the indexes the database has on `table` (a temporary one too)."""
-    target = conn.dialect.identifier_preparer.format_table(table)
     if conn.dialect.name == "sqlite":
-        return {row[1] for row in conn.exec_driver_sql(f"PRAGMA index_list({target})")}
-    found = conn.exec_driver_sql(
-        "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-        "WHERE x.indrelid = to_regclass(%(table)s)",
-        {"table": target},
-    )
+        if table.schema is None:
+            found = conn.exec_driver_sql("SELECT name FROM pragma_index_list(?)", (table.name,))
+        else:
+            found = conn.exec_driver_sql(
+                "SELECT name FROM pragma_index_list(?, ?)", (table.name, table.schema)
+            )
+    else:
+        found = conn.exec_driver_sql(
+            "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE x.indrelid = to_regclass(%(table)s)",
+            {"table": conn.dialect.identifier_preparer.format_table(table)},
+        )
     return {row[0] for row in found}
 
 

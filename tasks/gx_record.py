@@ -145,7 +145,7 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
     if not to_run:
         return Record(empty_results(), [], None)
 
-    gx = _import_gx()
+    gx = import_gx()
     from great_expectations.core.run_identifier import RunIdentifier
 
     docs = Path(docs_dir).expanduser().resolve() if docs_dir is not None else None
@@ -210,7 +210,9 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
     )
 
 
-def _import_gx():
+def import_gx():
+    """Great Expectations, imported quietly and set up for our batches (slow: about
+    3 s; `virage run` does it while Prefect's temporary server starts)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     # GX logs at INFO while importing (docs decorators) and on every context (the
     # data sources it loads): noise in a nightly log, unless someone asked for it.

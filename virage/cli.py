@@ -168,6 +168,7 @@ def run(
     """Run the nightly flow once, in this process."""
     for name, value in _QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    from virage.early_server import start_in_background
     from virage.runners import api_for_workers
     from virage.runners import task_runner as task_runner_for
     from virage.tasks.landing import (
@@ -190,11 +191,16 @@ def run(
     except WarehouseBusy as exc:
         raise _fail(str(exc), 3) from None
 
+    # What takes seconds to import loads while Prefect's temporary server starts.
+    server_ready = start_in_background()
     from virage.flows.nightly import nightly_scores
+    from virage.tasks.gx_record import import_gx
     from virage.tasks.report import report_lines
     from virage.tasks.summary import summary_lines
     from virage.warehouse import redact
 
+    import_gx()
+    server_ready()
     flow = nightly_scores.with_options(task_runner=runner) if runner else nightly_scores
     with held, _flow_exits("run"), api_for_workers(runner):
         summary = flow(

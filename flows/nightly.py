@@ -88,10 +88,12 @@ def nightly_scores(
         parsed, checked = steps.parse_and_check(selected.files, as_of, max_bad_row_share)
         clock.lap("parse")
         people = steps.attribute(checked, found.roster)
+        checked = checked.without_clean_rows()  # attributed: one copy of the night less
         stored = steps.read_stored(url, as_of)
         seen = steps.merge_stored(people, stored, found.roster, as_of)
         scores = steps.score(seen, found.roster, found.campaigns, as_of)
         event_days = steps.summarise_events(seen, found.roster, found.campaigns, as_of)
+        del stored, seen  # the night's largest frames, before the record's peak
         clock.lap("score")
         record = steps.record_checks(checked, found, scores, docs, run_id)
         told = steps.summarise(files, selected, parsed, checked, people, found, fetched, record)

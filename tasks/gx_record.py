@@ -474,6 +474,19 @@ class ScoresRejected(Exception):
     """The scores broke their suite: publishing them would mislead BI users."""
 
 
+def recorded_columns(suite: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` cut to the columns `suite` reads and the one naming each row's file
+    (the suite is the same over them): copies made for the record (leaving out rows
+    of people who have not consented) then carry nothing else."""
+    needed = _columns_read(SUITES[suite](list(frame.columns)))
+    if needed is None:
+        return frame
+    return frame[[c for c in frame.columns if c in needed or c == FILE_COLUMN]]
+
+
+FILE_COLUMN = "source_file"
+
+
 def night_batches(
     posts: pd.DataFrame,
     accounts: pd.DataFrame,
@@ -485,8 +498,8 @@ def night_batches(
     follower count (bad rows too), every roster row, the campaigns and the scores
     about to be published."""
     frames = {
-        "posts": (posts, "source_file", "exports"),
-        "accounts": (accounts, "source_file", "exports"),
+        "posts": (posts, FILE_COLUMN, "exports"),
+        "accounts": (accounts, FILE_COLUMN, "exports"),
         "roster": (roster, "source_file", "roster.csv"),
         "campaigns": (campaign_rows(campaigns), None, "campaigns.yaml"),
         "scores": (scores, None, "influence_scores"),

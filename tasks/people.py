@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from virage.schemas.fields import ACCOUNTS, POSTS
@@ -76,21 +77,37 @@ def private_files(files: pd.DataFrame, handles: pd.DataFrame) -> pd.Series:
     return of_private_accounts(owner, handles)
 
 
+def latest_positions(rows: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Positions of the latest copy of each key in `rows`, in the order of
+    latest_copies; ordered and deduplicated on the few columns that decide."""
+    order = ["observed_at", "source_file", "row_number"]
+    deciding = rows[list(dict.fromkeys([*order, *key]))].reset_index(drop=True)
+    ordered = deciding.sort_values(order, kind="stable")
+    latest = ~ordered.duplicated(key, keep="last")
+    return ordered.index.to_numpy()[latest.to_numpy()]
+
+
 def latest_copies(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """One row per key: the copy from the file modified last (ties: the later path,
     then the later row), so a newer export updates metrics."""
-    ordered = rows.sort_values(["observed_at", "source_file", "row_number"], kind="stable")
-    return ordered.drop_duplicates(key, keep="last")
+    return rows.iloc[latest_positions(rows, key)]
 
 
 def attribute(rows: pd.DataFrame, handles: pd.DataFrame, key: list[str]) -> Attributed:
     """Deduplicate on `key`, then keep the rows whose handle belongs to a consenting
     person, counting the others by reason."""
-    latest = latest_copies(rows, key)
-    owned = latest.merge(handles, on=["platform", "handle"], how="left")
-    status = owned["status"].fillna("unknown_handle")
+    latest = latest_positions(rows, key)
+    account = ["platform", "handle"]
+    # The owner of each latest copy's account (the roster has one row per account),
+    # looked up on the account columns alone: the night's rows are copied once, when
+    # those of scored people are taken.
+    accounts = rows[account].iloc[latest]
+    owner = accounts.merge(handles, on=account, how="left", validate="many_to_one")
+    status = owner["status"].fillna("unknown_handle")
     skipped = {reason: int(n) for reason, n in status[status != "scored"].value_counts().items()}
-    kept = owned[status == "scored"].drop(columns="status").reset_index(drop=True)
+    scored = (status == "scored").to_numpy()
+    extra = {c: owner[c].to_numpy()[scored] for c in owner.columns if c not in (*account, "status")}
+    kept = rows.iloc[latest[scored]].reset_index(drop=True).assign(**extra)
     return Attributed(kept, skipped, len(rows) - len(latest))
 
 

@@ -26,6 +26,7 @@ from prefect.context import FlowRunContext
 from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import OperationalError
 
+from virage.memory import give_back_freed_memory
 from virage.schemas.fields import ACCOUNTS, POSTS
 from virage.tasks import (
     alerts,
@@ -236,7 +237,10 @@ def parse_and_check(
     count = batches.batch_count(len(files), _dask_threads() if len(files) > 1 else 0)
     if count <= 1:
         parsed = parse(files)
-        return parsed, check_rows(parsed, as_of, max_bad_share)
+        checked = check_rows(parsed, as_of, max_bad_share)
+        parsed = parsed.without_rows()  # the raw rows live on, typed, in `checked`
+        give_back_freed_memory()
+        return parsed, checked
     parts = batches.split_files(files, count)
     futures = read_batch.map(parts, unmapped(as_of), unmapped(max_bad_share))
     joined = batches.combine(futures.result())
@@ -249,7 +253,7 @@ def parse_and_check(
         len(joined.checked.posts.clean),
         len(joined.checked.posts.rejected),
     )
-    return joined.parsed, joined.checked
+    return joined.parsed.without_rows(), joined.checked
 
 
 def _dask_threads() -> int:
@@ -268,10 +272,12 @@ def _dask_threads() -> int:
 
 @task(name="attribute-to-people", cache_policy=NO_CACHE)
 def attribute(checked: validate.CheckedExports, roster: landing.Roster) -> People:
-    return People(
+    found = People(
         people.prepare_posts(checked.posts.clean, roster.handles),
         people.prepare_accounts(checked.accounts.clean, roster.handles),
     )
+    give_back_freed_memory()
+    return found
 
 
 @task(name="read-stored", cache_policy=NO_CACHE, **_IO)
@@ -369,10 +375,15 @@ def record_checks(
 ) -> gx_record.Record:
     """Great Expectations' record of the night, and the audit before publishing:
     scores that break their suite stop the run with the published tables intact."""
+    give_back_freed_memory()  # what scoring freed, before the record's own peak
     handles = found.roster.handles
     batches = gx_record.night_batches(
-        people.without_private(checked.posts.typed, handles)[0],
-        people.without_private(checked.accounts.typed, handles)[0],
+        people.without_private(gx_record.recorded_columns("posts", checked.posts.typed), handles)[
+            0
+        ],
+        people.without_private(
+            gx_record.recorded_columns("accounts", checked.accounts.typed), handles
+        )[0],
         found.roster.typed,
         found.campaigns,
         scores,
@@ -433,7 +444,7 @@ def summarise(
         reingest_reason=selected.reingest_reason,
         scored_accounts_digest=people.scored_accounts_digest(roster.handles),
         quarantined=quarantined,
-        rows_read=sum(len(f) for f in parsed.frames.values()),
+        rows_read=parsed.rows_read,
         rows_held_back=checked.rows_held_back,
         skipped=skipped,
         snapshots_skipped=sum(found.accounts.skipped.values()) + private_counts,

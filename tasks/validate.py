@@ -9,7 +9,7 @@ row by row.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -227,6 +227,15 @@ class CheckedExports:
     held_files: pd.DataFrame
     rows_held_back: int = 0
     """Rows that passed their rules but were held back with their file."""
+
+    def without_clean_rows(self) -> CheckedExports:
+        """The same checks with the clean rows emptied (columns kept): once attributed
+        to people, they live on there, and the typed rows stay for the record."""
+        return replace(
+            self,
+            posts=replace(self.posts, clean=self.posts.clean.iloc[:0]),
+            accounts=replace(self.accounts, clean=self.accounts.clean.iloc[:0]),
+        )
 
 
 def check_exports(

@@ -345,3 +345,28 @@ def test_an_unusable_docs_folder_costs_the_pages_not_the_record(tmp_path):
     )
     assert record.docs_index is None
     assert record.results["evaluated_rows"].tolist() == [3]
+
+
+def test_the_record_of_the_columns_a_suite_reads_is_the_whole_record():
+    from virage.tasks.gx_record import night_batches, recorded_columns
+
+    frame = pd.concat([posts_from("exports/a.csv", 4), posts_from("exports/b.csv", 3)])
+    frame = frame.reset_index(drop=True)
+    frame.loc[[1, 5], "likes"] = -1
+    cut = recorded_columns("posts", frame)
+    assert "source_file" in cut.columns and "url" not in cut.columns
+    assert set(cut.columns) < set(frame.columns)
+
+    def record_of(posts):
+        (batch,) = [b for b in night_batches(posts, *EMPTY_REST) if b.suite == "posts"]
+        return batch.expectations, record_checks([batch], None, "run")
+
+    full_suite, full = record_of(frame)
+    cut_suite, pruned = record_of(cut)
+    assert cut_suite == full_suite
+    pd.testing.assert_frame_equal(pruned.results, full.results)
+    assert pruned.expectations == full.expectations
+    assert not pruned.results["success"].all()  # the broken rows are seen either way
+
+
+EMPTY_REST = (pd.DataFrame(), pd.DataFrame(), [], pd.DataFrame())

@@ -175,3 +175,18 @@ def test_parse_goes_on_past_bad_files(tmp_path):
         "exports/broken.posts.csv": "not_utf8",
         "exports/readme.md": "unrecognised_file",
     }
+
+
+def test_a_parse_without_its_rows_still_counts_them(tmp_path):
+    exports = tmp_path / "exports"
+    rows = "".join(f"x,a,{i},2026-11-01T10:00:00Z,hi,,,1,0,0,\n" for i in range(3))
+    write(exports / "good.posts.csv", HEADER + "\n" + rows)
+    parsed = parse_exports(discover_exports(exports, tmp_path))
+    released = parsed.without_rows()
+    assert parsed.rows_read == released.rows_read == 3
+    assert all(frame.empty for frame in released.frames.values())
+    assert {k: list(f.columns) for k, f in released.frames.items()} == {
+        k: list(f.columns) for k, f in parsed.frames.items()
+    }
+    assert len(parsed.frames["posts"]) == 3  # the original is left as it was
+    assert released.files_loaded == parsed.files_loaded == 1

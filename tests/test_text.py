@@ -172,3 +172,17 @@ def test_arrow_and_python_regex_engines_agree(texts):
         reference = _lookaround_reference(str(pattern))
         assert "(?<" in reference
         assert found == [re.search(reference, t) is not None for t in texts]
+
+
+_LETTERS = "aAzZéÉèàÀçÇôÔûüÜïœŒæÆ’'ßﬁ①Ⅻǅ 	\n-#@.😀日本"
+
+
+@settings(deadline=None, max_examples=200, derandomize=True)
+@given(st.lists(st.none() | st.text(alphabet=_LETTERS, max_size=12), max_size=20))
+def test_a_column_folds_as_each_text_does(texts):
+    from virage.tasks.text import fold
+
+    column = pd.Series(texts, index=range(100, 100 + len(texts)), dtype="str")
+    folded = fold_series(column)
+    assert folded.index.equals(column.index) and folded.dtype == "str"
+    assert folded.tolist() == [fold(t) if t is not None else "" for t in texts]

@@ -96,3 +96,20 @@ def test_accounts_rules():
     checked = canonicalise(raw, ACCOUNTS)
     assert checked.clean["snapshot_date"].tolist() == [pd.Timestamp("2026-11-01")]
     assert checked.rejected["rule"].tolist() == ["bad_date", "bad_count"]
+
+
+def test_checks_without_their_clean_rows_keep_the_rest(tmp_path):
+    from tests.test_ingest import HEADER, write
+    from virage.tasks.ingest import discover_exports, parse_exports
+    from virage.tasks.validate import check_exports
+
+    rows = "x,a,1,2026-11-01T10:00:00Z,hi,,,1,0,0,\nx,a,2,not a time,hi,,,1,0,0,\n"
+    write(tmp_path / "exports" / "p.posts.csv", HEADER + "\n" + rows)
+    parsed = parse_exports(discover_exports(tmp_path / "exports", tmp_path))
+    checked = check_exports(parsed.frames, pd.Timestamp("2026-11-02").date(), 1.0)
+    lean = checked.without_clean_rows()
+    assert len(checked.posts.clean) == 1 and lean.posts.clean.empty
+    assert list(lean.posts.clean.columns) == list(checked.posts.clean.columns)
+    assert lean.posts.rejected.equals(checked.posts.rejected) and len(lean.posts.rejected) == 1
+    assert lean.posts.typed.equals(checked.posts.typed) and len(lean.posts.typed) == 2
+    assert lean.held_files.equals(checked.held_files)

@@ -123,6 +123,17 @@ def latest_followers(accounts: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     return latest[["platform", "handle", "person_id", "followers"]]
 
 
+def account_followers(posts: pd.DataFrame, followers: pd.DataFrame) -> np.ndarray:
+    """The follower count of each post's account (latest_followers rows, one per
+    account), in the posts' order: looked up on the account columns alone, so that
+    adding it copies none of the posts' other columns."""
+    key = ["platform", "handle"]
+    found = posts[key].merge(
+        followers[[*key, "followers"]], on=key, how="left", validate="many_to_one"
+    )
+    return found["followers"].array
+
+
 def _account_quality(
     posts: pd.DataFrame,
     accounts: pd.DataFrame,
@@ -200,7 +211,7 @@ def profile_components(
     start, _ = window_bounds(as_of, window_days)
     key = ["platform", "handle"]
     followers = latest_followers(accounts, as_of)
-    posts = posts.merge(followers[[*key, "followers"]], on=key, how="left")
+    posts = posts.assign(followers=account_followers(posts, followers))
     # ER as HypeAuditor defines it, so that it compares with their tier medians.
     er = posts["reactions"] / posts["followers"].where(posts["followers"] > 0)
     posts["er_ratio"] = er / tier_median_er(posts["followers"])
@@ -420,7 +431,7 @@ def window_posts(
     window = window.drop(columns=[c for c in NOT_SCORED if c in window.columns])
     account = ["platform", "handle"]
     followers = latest_followers(accounts, as_of)[[*account, "followers"]]
-    return window.merge(followers, on=account, how="left")
+    return window.assign(followers=account_followers(window, followers))
 
 
 MIX_FLOOR = 1.0

@@ -6,14 +6,19 @@ the big export changed (every post's metrics move), is run to the end on the cop
 that is what an uninterrupted night gives, and how long each step takes. Then the
 same night is started on the warehouse again and again, and killed each time one of
 KILLS is under way (Prefect's task-run log lines say which step runs; a kill falls a
-third of the way into the step, a publish once inside its transaction). After each
-kill the published tables are exactly those of the night before (every table, row and
-value), no row of the killed night is visible and the writer lock is free. Finally
-the night runs to the end, and its tables equal the uninterrupted night's.
+third of the way into the step, at most 0.1 s, a publish once inside its transaction).
+After each kill the published tables are exactly those of the night before (every
+table, row and value), no row of the killed night is visible and the writer lock is
+free. A kill that the log shows fell after its step had finished (the step ran faster
+than in the uninterrupted night, or the machine was slow to deliver the kill) is
+checked the same way and then tried again, up to ATTEMPTS runs per step: every step
+of KILLS gets a kill that its log shows fell inside it. Finally the night runs to the
+end, and its tables equal the uninterrupted night's.
 
 The landing is the demo plus VIRAGE_CRASH_POSTS posts in one exchange file (default
-150,000); `make soak` runs it with VIRAGE_SOAK_CRASH_POSTS (default 1,000,000). With -s
-the test prints where each kill fell and how long each part took.
+40,000: each step of KILLS then still takes a tenth of a second or more on a 2-core
+machine); `make soak` runs it with VIRAGE_SOAK_CRASH_POSTS (default 1,000,000). With
+-s the test prints where each kill fell and how long each part took.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ from virage.warehouse import make_engine, writer_lock
 pytestmark = pytest.mark.flow
 
 SIZES = [
-    pytest.param(int(os.environ.get("VIRAGE_CRASH_POSTS", "150000")), id="posts"),
+    pytest.param(int(os.environ.get("VIRAGE_CRASH_POSTS", "40000")), id="posts"),
     pytest.param(
         int(os.environ.get("VIRAGE_SOAK_CRASH_POSTS", "1000000")),
         id="soak",
@@ -59,6 +64,8 @@ SIZES = [
 DAY_ONE, DAY_TWO = dt.date(2026, 11, 19), dt.date(2026, 11, 20)
 KILLS = ("parse-files", "validate-rows", "score", "publish")
 """The nightly flow's tasks during which a run is killed, in the order they run."""
+ATTEMPTS = 3
+"""Runs started at most per step of KILLS until one is killed inside that step."""
 
 FIRST_SEEN = {"ingested_files": ["first_seen_run_id", "first_seen_at"]}
 """Besides the run stamps: when a file was first read, which differs between two
@@ -124,7 +131,8 @@ class Run:
 
     def kill_during(self, task: str, url: str, delay: float) -> dict:
         """SIGKILL the run `delay` seconds into `task` (a publish: once inside its
-        transaction) and return where it fell."""
+        transaction) and return where it fell: `inside` says whether the log shows
+        that `task` had not finished when the run died."""
         self.wait_for(task)
         if task == "publish":
             deadline = time.monotonic() + 300
@@ -139,8 +147,11 @@ class Run:
         os.kill(self.process.pid, signal.SIGKILL)
         assert self.process.wait() == -signal.SIGKILL
         self._reader.join()  # every line it wrote before it died
-        assert task not in self.finished, f"{task} had finished when the run was killed"
-        return {"task": task, "seconds_into_task": round(killed_at - self.started[task], 2)}
+        return {
+            "task": task,
+            "seconds_into_task": round(killed_at - self.started[task], 2),
+            "inside": task not in self.finished,
+        }
 
 
 def copy_warehouse(url: str, tmp_path: Path, admin_url: str | None) -> str:
@@ -196,21 +207,26 @@ def test_runs_killed_at_every_step_leave_the_published_day_whole(
 
         kills = []
         for task in KILLS:
-            clock = time.monotonic()
-            run = Run.start(night(warehouse, DAY_TWO), env)
-            # A third into the step, at most a tenth of a second: a step that runs
-            # faster than in the reference night (less load) is still caught in it.
-            kills.append(run.kill_during(task, warehouse, min(steps[task] / 3, 0.1)))
-            seconds[f"killed in {task}"] = time.monotonic() - clock
-            after = published_tables(warehouse)
-            for name in PUBLISHED:
-                pd.testing.assert_frame_equal(after[name], before[name], obj=name)
-            assert not after["posts"]["source_sha256"].eq(tonight).any()
-            with make_engine(warehouse).connect() as conn:
-                days = conn.execute(text("SELECT DISTINCT as_of_date FROM influence_scores"))
-                assert [str(d)[:10] for d in days.scalars()] == [DAY_ONE.isoformat()]
-            with writer_lock(make_engine(warehouse), wait_seconds=10):
-                pass  # the dead run left the warehouse unlocked
+            for _ in range(ATTEMPTS):
+                clock = time.monotonic()
+                run = Run.start(night(warehouse, DAY_TWO), env)
+                # A third into the step, at most a tenth of a second: a step that runs
+                # faster than in the reference night (less load) is still caught in it.
+                kills.append(run.kill_during(task, warehouse, min(steps[task] / 3, 0.1)))
+                seconds[f"killed in {task}"] = time.monotonic() - clock
+                # Wherever the kill fell, the published day is whole.
+                after = published_tables(warehouse)
+                for name in PUBLISHED:
+                    pd.testing.assert_frame_equal(after[name], before[name], obj=name)
+                assert not after["posts"]["source_sha256"].eq(tonight).any()
+                with make_engine(warehouse).connect() as conn:
+                    days = conn.execute(text("SELECT DISTINCT as_of_date FROM influence_scores"))
+                    assert [str(d)[:10] for d in days.scalars()] == [DAY_ONE.isoformat()]
+                with writer_lock(make_engine(warehouse), wait_seconds=10):
+                    pass  # the dead run left the warehouse unlocked
+                if kills[-1]["inside"]:
+                    break
+            assert kills[-1]["inside"], f"{task} had finished each time the run was killed: {kills}"
 
         clock = time.monotonic()
         Run.start(night(warehouse, DAY_TWO), env).complete()
@@ -220,7 +236,7 @@ def test_runs_killed_at_every_step_leave_the_published_day_whole(
         assert finished["posts"]["source_sha256"].eq(tonight).sum() == posts
         with make_engine(warehouse).connect() as conn:
             runs = conn.execute(text("SELECT status FROM pipeline_runs ORDER BY started_at"))
-            assert list(runs.scalars()) == ["completed", *["failed"] * len(KILLS), "completed"]
+            assert list(runs.scalars()) == ["completed", *["failed"] * len(kills), "completed"]
     finally:
         drop_copy(uninterrupted, admin)
     print(f"\n{warehouse.split(':')[0]}, {posts} posts: kills {kills}")

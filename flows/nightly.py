@@ -87,15 +87,19 @@ def nightly_scores(
         clock.lap("discover")
         parsed, checked = steps.parse_and_check(selected.files, as_of, max_bad_row_share)
         clock.lap("parse")
+        rows_record = steps.record_rows(checked, found, docs, run_id)
+        clock.lap("validate")
+        # What a night no longer needs goes as soon as it can: each is a copy of it.
+        checked = checked.without_rows("typed")  # recorded
         people = steps.attribute(checked, found.roster)
-        checked = checked.without_clean_rows()  # attributed: one copy of the night less
+        checked = checked.without_rows("clean")  # attributed
         stored = steps.read_stored(url, as_of)
         seen = steps.merge_stored(people, stored, found.roster, as_of)
         scores = steps.score(seen, found.roster, found.campaigns, as_of)
         event_days = steps.summarise_events(seen, found.roster, found.campaigns, as_of)
-        del stored, seen  # the night's largest frames, before the record's peak
+        del stored, seen
         clock.lap("score")
-        record = steps.record_checks(checked, found, scores, docs, run_id)
+        record = steps.record_scores(rows_record, scores, docs, run_id)
         told = steps.summarise(files, selected, parsed, checked, people, found, fetched, record)
         clock.lap("validate")
         told.counts["stage_seconds"] = clock.rounded()

@@ -470,6 +470,16 @@ def _build_docs(context, docs: Path, stored: list, suites: list[str]) -> str | N
     return str(index) if index.is_file() else None
 
 
+def joined(first: Record, then: Record) -> Record:
+    """Two records of one run as one (the later Data Docs index lists both)."""
+    results = pd.concat([first.results, then.results], ignore_index=True)
+    return Record(
+        results.astype(first.results.dtypes.to_dict()),
+        [*first.expectations, *then.expectations],
+        then.docs_index or first.docs_index,
+    )
+
+
 class ScoresRejected(Exception):
     """The scores broke their suite: publishing them would mislead BI users."""
 

@@ -27,7 +27,7 @@ from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import OperationalError
 
 from virage.memory import give_back_freed_memory
-from virage.schemas.fields import ACCOUNTS, POSTS
+from virage.schemas.fields import ACCOUNTS, POSTS, SCORES
 from virage.tasks import (
     alerts,
     batches,
@@ -365,17 +365,13 @@ def record_failure(url: str, run_id: str, error: str) -> None:
     publish.fail_run(make_engine(url), run_id, error)
 
 
-@task(name="record-checks", cache_policy=NO_CACHE)
-def record_checks(
-    checked: validate.CheckedExports,
-    found: landing.Landing,
-    scores: pd.DataFrame,
-    docs_dir: str,
-    run_id: str,
+@task(name="record-rows", cache_policy=NO_CACHE)
+def record_rows(
+    checked: validate.CheckedExports, found: landing.Landing, docs_dir: str, run_id: str
 ) -> gx_record.Record:
-    """Great Expectations' record of the night, and the audit before publishing:
-    scores that break their suite stop the run with the published tables intact."""
-    give_back_freed_memory()  # what scoring freed, before the record's own peak
+    """Great Expectations' record of the night's rows (posts and follower counts, bad
+    ones too, the roster, the campaigns), made as soon as they are checked: their
+    typed copies can go before scoring makes its own."""
     handles = found.roster.handles
     batches = gx_record.night_batches(
         people.without_private(gx_record.recorded_columns("posts", checked.posts.typed), handles)[
@@ -386,18 +382,27 @@ def record_checks(
         )[0],
         found.roster.typed,
         found.campaigns,
-        scores,
+        _empty(SCORES.dtypes),  # recorded with the scores (record_scores)
     )
     record = gx_record.record_checks(batches, Path(docs_dir), run_id)
-    logger = get_run_logger()
-    logger.info(
-        "%d expectation(s) checked, %d with unexpected rows; Data Docs: %s",
+    give_back_freed_memory()
+    get_run_logger().info(
+        "%d expectation(s) checked on the night's rows, %d with unexpected rows",
         len(record.expectations),
         sum(not e["success"] for e in record.expectations),
-        record.docs_index,
     )
-    gx_record.reject_broken_scores(record)
     return record
+
+
+@task(name="record-scores", cache_policy=NO_CACHE)
+def record_scores(
+    rows: gx_record.Record, scores: pd.DataFrame, docs_dir: str, run_id: str
+) -> gx_record.Record:
+    """The scores suite, the audit before publishing (scores that break it stop the
+    run with the published tables intact), joined to the record of the rows: the
+    night's whole record, its Data Docs index listing both."""
+    audited = audit_scores.fn(scores, docs_dir, run_id)
+    return gx_record.joined(rows, audited)
 
 
 @dataclass

@@ -228,14 +228,15 @@ class CheckedExports:
     rows_held_back: int = 0
     """Rows that passed their rules but were held back with their file."""
 
-    def without_clean_rows(self) -> CheckedExports:
-        """The same checks with the clean rows emptied (columns kept): once attributed
-        to people, they live on there, and the typed rows stay for the record."""
-        return replace(
-            self,
-            posts=replace(self.posts, clean=self.posts.clean.iloc[:0]),
-            accounts=replace(self.accounts, clean=self.accounts.clean.iloc[:0]),
-        )
+    def without_rows(self, *parts: str) -> CheckedExports:
+        """The same checks with the rows of `parts` ("clean", "typed") emptied, their
+        columns kept: once recorded (typed) or attributed to people (clean), a night
+        no longer needs them, and each is a copy of every post."""
+
+        def emptied(checked: Checked) -> Checked:
+            return replace(checked, **{part: getattr(checked, part).iloc[:0] for part in parts})
+
+        return replace(self, posts=emptied(self.posts), accounts=emptied(self.accounts))
 
 
 def check_exports(

@@ -98,7 +98,7 @@ def test_accounts_rules():
     assert checked.rejected["rule"].tolist() == ["bad_date", "bad_count"]
 
 
-def test_checks_without_their_clean_rows_keep_the_rest(tmp_path):
+def test_checks_without_their_clean_or_typed_rows_keep_the_rest(tmp_path):
     from tests.test_ingest import HEADER, write
     from virage.tasks.ingest import discover_exports, parse_exports
     from virage.tasks.validate import check_exports
@@ -107,9 +107,13 @@ def test_checks_without_their_clean_rows_keep_the_rest(tmp_path):
     write(tmp_path / "exports" / "p.posts.csv", HEADER + "\n" + rows)
     parsed = parse_exports(discover_exports(tmp_path / "exports", tmp_path))
     checked = check_exports(parsed.frames, pd.Timestamp("2026-11-02").date(), 1.0)
-    lean = checked.without_clean_rows()
+    lean = checked.without_rows("clean")
     assert len(checked.posts.clean) == 1 and lean.posts.clean.empty
     assert list(lean.posts.clean.columns) == list(checked.posts.clean.columns)
     assert lean.posts.rejected.equals(checked.posts.rejected) and len(lean.posts.rejected) == 1
     assert lean.posts.typed.equals(checked.posts.typed) and len(lean.posts.typed) == 2
     assert lean.held_files.equals(checked.held_files)
+    leaner = lean.without_rows("typed")
+    assert leaner.posts.typed.empty and leaner.accounts.typed.empty
+    assert list(leaner.posts.typed.columns) == list(checked.posts.typed.columns)
+    assert leaner.posts.rejected.equals(checked.posts.rejected)

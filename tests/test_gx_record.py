@@ -370,3 +370,18 @@ def test_the_record_of_the_columns_a_suite_reads_is_the_whole_record():
 
 
 EMPTY_REST = (pd.DataFrame(), pd.DataFrame(), [], pd.DataFrame())
+
+
+def test_two_records_of_a_run_join_into_one(tmp_path):
+    from virage.tasks.gx_record import joined
+
+    rows = record_checks([posts_batch(posts_from("exports/a.csv", 3))], tmp_path, "night")
+    scores_batch = SuiteBatch("scores", pd.DataFrame(), [], None, "influence_scores")
+    nothing = record_checks([scores_batch], None, "night")
+    whole = joined(rows, nothing)
+    assert whole.results.equals(rows.results) and whole.expectations == rows.expectations
+    assert whole.docs_index == rows.docs_index is not None  # the later one has none
+    again = joined(rows, rows)
+    assert len(again.results) == 2 * len(rows.results)
+    assert again.results.dtypes.equals(rows.results.dtypes)
+    assert again.expectations == rows.expectations * 2

@@ -16,8 +16,8 @@ of KILLS gets a kill that its log shows fell inside it. Finally the night runs t
 end, and its tables equal the uninterrupted night's.
 
 The landing is the demo plus VIRAGE_CRASH_POSTS posts in one exchange file (default
-40,000: each step of KILLS then still takes a tenth of a second or more on a 2-core
-machine); `make soak` runs it with VIRAGE_SOAK_CRASH_POSTS (default 1,000,000). With
+40,000: each step of KILLS then still takes about a tenth of a second or more on a
+2-core machine); `make soak` runs it with VIRAGE_SOAK_CRASH_POSTS (default 1,000,000). With
 -s the test prints where each kill fell and how long each part took.
 """
 

@@ -38,7 +38,9 @@ def _dimensions(conn: Connection) -> None:
     present = {fk["name"] for fk in inspect(conn).get_foreign_keys(influence_scores.name)}
     for constraint in influence_scores.foreign_key_constraints:
         if constraint.name not in present:
-            conn.execute(AddConstraint(constraint))
+            # isolate_from_table would leave the key out of every CREATE TABLE this
+            # process issues later: a new warehouse without its foreign keys.
+            conn.execute(AddConstraint(constraint, isolate_from_table=False))
 
 
 def fill_dimensions_from(conn: Connection, scores: Table) -> None:

@@ -91,3 +91,29 @@ def test_a_warehouse_upgraded_by_a_newer_virage_is_refused(tmp_path):
         )
     with pytest.raises(ConfigError, match="newer virage"):
         open_warehouse(url)
+
+
+@pytest.mark.postgres
+def test_a_new_warehouse_after_an_upgrade_has_its_foreign_keys(postgres_server):
+    """Upgrading an old warehouse adds influence_scores' foreign keys to it; a
+    warehouse created afterwards in the same process must have them too."""
+    import uuid
+
+    base = postgres_server.rsplit("/", 1)[0]
+    names = [f"virage_test_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        old, new = (f"{base}/{name}" for name in names)
+        load_old_warehouse(old)
+        open_warehouse(old).dispose()
+        engine = open_warehouse(new)
+        keys = {fk["name"] for fk in inspect(engine).get_foreign_keys("influence_scores")}
+        engine.dispose()
+        assert keys == {"fk_influence_scores_person", "fk_influence_scores_campaign"}
+    finally:
+        make_engine(old).dispose()
+        with psycopg.connect(postgres_server, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -484,6 +484,10 @@ class ScoresRejected(Exception):
     """The scores broke their suite: publishing them would mislead BI users."""
 
 
+FILE_COLUMN = "source_file"
+"""The column naming each row's file in the exports' and the roster's frames."""
+
+
 def recorded_columns(suite: str, frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` cut to the columns `suite` reads and the one naming each row's file
     (the suite is the same over them): copies made for the record (leaving out rows
@@ -492,9 +496,6 @@ def recorded_columns(suite: str, frame: pd.DataFrame) -> pd.DataFrame:
     if needed is None:
         return frame
     return frame[[c for c in frame.columns if c in needed or c == FILE_COLUMN]]
-
-
-FILE_COLUMN = "source_file"
 
 
 def night_batches(
@@ -510,7 +511,7 @@ def night_batches(
     frames = {
         "posts": (posts, FILE_COLUMN, "exports"),
         "accounts": (accounts, FILE_COLUMN, "exports"),
-        "roster": (roster, "source_file", "roster.csv"),
+        "roster": (roster, FILE_COLUMN, "roster.csv"),
         "campaigns": (campaign_rows(campaigns), None, "campaigns.yaml"),
         "scores": (scores, None, "influence_scores"),
     }

@@ -373,13 +373,14 @@ def record_rows(
     ones too, the roster, the campaigns), made as soon as they are checked: their
     typed copies can go before scoring makes its own."""
     handles = found.roster.handles
+
+    def recorded(suite: str, typed: pd.DataFrame) -> pd.DataFrame:
+        # Never recorded: rows of people who have not consented.
+        return people.without_private(gx_record.recorded_columns(suite, typed), handles)[0]
+
     batches = gx_record.night_batches(
-        people.without_private(gx_record.recorded_columns("posts", checked.posts.typed), handles)[
-            0
-        ],
-        people.without_private(
-            gx_record.recorded_columns("accounts", checked.accounts.typed), handles
-        )[0],
+        recorded("posts", checked.posts.typed),
+        recorded("accounts", checked.accounts.typed),
         found.roster.typed,
         found.campaigns,
         _empty(SCORES.dtypes),  # recorded with the scores (record_scores)

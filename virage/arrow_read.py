@@ -48,7 +48,8 @@ def _arrow_table(conn: Connection, query: Select, dtypes: dict[str, str]) -> pa.
         if url.get_backend_name() == "postgresql":
             return _postgresql_table(url, query)
     except Exception as exc:  # any driver or type failure: the slower way
-        log.debug("Arrow read not possible (%s): reading through SQLAlchemy", exc)
+        # The type only: a driver's message may quote the URL, password included.
+        log.debug("Arrow read not possible (%s): reading through SQLAlchemy", type(exc).__name__)
     return None
 
 

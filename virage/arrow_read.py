@@ -12,6 +12,7 @@ column's) goes through read_sql: the same frame, slower.
 from __future__ import annotations
 
 import logging
+from contextlib import closing
 
 import pandas as pd
 import pyarrow as pa
@@ -61,15 +62,16 @@ def _sqlite_table(conn: Connection, query: Select, dtypes: dict[str, str]) -> pa
     undo each other's file locks (https://www.sqlite.org/howtocorrupt.html, 2.2.1)."""
     compiled = query.compile(dialect=conn.dialect)
     params = _positional(compiled, stored_as=True)
-    cursor = conn.connection.driver_connection.execute(str(compiled), params)
-    names = [d[0] for d in cursor.description]
-    types = [_SQLITE_ARROW.get(dtypes.get(name, "")) for name in names]
-    blocks = []
-    while rows := cursor.fetchmany(READ_BLOCK_ROWS):
-        columns = zip(*rows, strict=True)
-        blocks.append(
-            pa.table([pa.array(v, kind) for v, kind in zip(columns, types, strict=True)], names)
-        )
+    # Closed even when a block fails to convert: an unfinished statement would keep
+    # its read snapshot open on the run's connection.
+    with closing(conn.connection.driver_connection.execute(str(compiled), params)) as cursor:
+        names = [d[0] for d in cursor.description]
+        types = [_SQLITE_ARROW.get(dtypes.get(name, "")) for name in names]
+        blocks = []
+        while rows := cursor.fetchmany(READ_BLOCK_ROWS):
+            columns = zip(*rows, strict=True)
+            arrays = [pa.array(v, kind) for v, kind in zip(columns, types, strict=True)]
+            blocks.append(pa.table(arrays, names))
     if not blocks:
         return pa.table([pa.array([], t or pa.null()) for t in types], names)
     return pa.concat_tables(blocks, promote_options="permissive")

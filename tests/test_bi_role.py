@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from psycopg import errors
 
-from tests.test_cli import assert_one_clear_line, virage
+from tests.test_cli import assert_one_clear_line, virage, virage_here
 from tests.worlds import AS_OF
 from virage.schemas.views import VIEWS, bi_grants, create_views, drop_views, view_tables
 from virage.schemas.warehouse import metadata
@@ -45,18 +45,17 @@ def refused(conninfo: str, sql: str, *also: type[Exception]) -> bool:
     return False
 
 
-def night(world, url: str, prefect_api_url: str) -> None:
-    run = virage(
-        "run", "--landing", str(world), "--warehouse", url, "--as-of", AS_OF.isoformat(),
-        env={"PREFECT_API_URL": prefect_api_url},
-    )  # fmt: skip
+def night(world, url: str) -> None:
+    run = virage_here(
+        "run", "--landing", str(world), "--warehouse", url, "--as-of", AS_OF.isoformat()
+    )
     assert run.returncode == 0, run.stderr
 
 
 @pytest.mark.postgres
 @pytest.mark.flow
 def test_the_bi_role_reads_every_view_and_nothing_else(prefect_api_url, postgres_url, world, role):
-    night(world, postgres_url, prefect_api_url)
+    night(world, postgres_url)
     # It held more than it should: grant-bi takes that back.
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f'CREATE ROLE "{role}" LOGIN')

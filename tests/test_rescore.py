@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from tests.test_cli import assert_one_clear_line, virage
+from tests.test_cli import assert_one_clear_line, virage, virage_here
 from tests.worlds import AS_OF, PERSONAS
 from virage.errors import ConfigError
 from virage.flows.nightly import nightly_scores
@@ -211,16 +211,15 @@ def test_cli_needs_an_existing_warehouse(world, tmp_path):
 @pytest.mark.flow
 def test_cli_rescore(prefect_api_url, world, tmp_path):
     url = f"sqlite:///{tmp_path / 'w.db'}"
-    env = {"PREFECT_API_URL": prefect_api_url}
-    run = virage(
-        "run", "--landing", str(world), "--warehouse", url, "--as-of", AS_OF.isoformat(), env=env
+    run = virage_here(
+        "run", "--landing", str(world), "--warehouse", url, "--as-of", AS_OF.isoformat()
     )
     assert run.returncode == 0, run.stderr
     weights = tmp_path / "weights.json"
     weights.write_text(json.dumps(FAVOUR_RELEVANCE))
-    result = virage(
+    result = virage_here(
         "rescore", "--as-of", AS_OF.isoformat(), "--campaign", "velo", "--weights", str(weights),
-        "--landing", str(world), "--warehouse", url, env=env,
+        "--landing", str(world), "--warehouse", url,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "campaigns: velo (weights: relevance=1, reach=0.05)" in result.stdout

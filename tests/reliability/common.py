@@ -4,15 +4,12 @@ holds, read back in an order that does not depend on how it was written."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import inspect, text
 
-from tests.test_cli import VIRAGE
 from virage.schemas.warehouse import metadata
 from virage.warehouse import make_engine
 
@@ -92,26 +89,3 @@ def summaries(url: str) -> list[dict]:
         {"status": status, **json.loads(summary or "{}")}
         for status, summary in zip(runs["status"], runs["summary"], strict=True)
     ]
-
-
-def virage_run(
-    landing: Path, warehouse: str, *extra: str, env: dict | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess:
-    """`virage run` as an operator starts it: a real process."""
-    return subprocess.run(
-        [
-            VIRAGE,
-            "run",
-            "--landing",
-            str(landing),
-            "--warehouse",
-            warehouse,
-            "--as-of",
-            AS_OF,
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )

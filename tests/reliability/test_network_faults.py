@@ -1,7 +1,8 @@
-"""Network faults through the nightly run: `virage run` with a sources.yaml whose
-sources fail every way a real network does, against a real HTTP server on 127.0.0.1
-(tests/test_fetch.py's). The fetcher's own unit tests are there; here the whole run
-shows the right retries, nothing corrupt in exports/, and what happened in its summary."""
+"""Network faults through the nightly run: `virage run` (in the test's process) with a
+sources.yaml whose sources fail every way a real network does, against a real HTTP
+server on 127.0.0.1 (tests/test_fetch.py's). The fetcher's own unit tests are there;
+here the whole run shows the right retries, nothing corrupt in exports/, and what
+happened in its summary."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.reliability.common import read_table, virage_run
+from tests.reliability.common import read_table
+from tests.test_cli import virage_here
 from tests.test_fetch import fail_first, send_file, serve, truncate
 from tests.worlds import AS_OF, write_world
 from virage.schemas.fields import POSTS
@@ -121,7 +123,10 @@ def test_every_network_fault_is_retried_reported_and_kept_out_of_exports(prefect
         ]
         (landing / "sources.yaml").write_text(yaml.safe_dump({"sources": sources}))
         warehouse = f"sqlite:///{tmp_path / 'warehouse.db'}"
-        result = virage_run(landing, warehouse, env={"PREFECT_API_URL": prefect_api_url, **FAST})
+        result = virage_here(
+            "run", "--landing", str(landing), "--warehouse", warehouse,
+            "--as-of", AS_OF.isoformat(), env=FAST,
+        )  # fmt: skip
         hits = dict(server.hits)
 
     # The run completes: a failing source never stops the night.

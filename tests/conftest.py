@@ -144,6 +144,27 @@ def prefect_api_url() -> str:
 
 
 @pytest.fixture(scope="session")
+def forked_virage():
+    """start(args, env, stdout=..., stderr=...): a `virage ARGS` process forked from a
+    zygote that has done `virage run`'s imports (tests/forked.py), one zygote per
+    environment, each started on first use; a Popen-like process."""
+    from tests.forked import Zygote
+
+    zygotes: dict[tuple, Zygote] = {}
+
+    def start(args: list[str], env: dict[str, str], **streams):
+        env = {k: v for k, v in env.items() if k != "PYTEST_CURRENT_TEST"}  # one per test
+        key = tuple(sorted(env.items()))
+        if key not in zygotes:
+            zygotes[key] = Zygote(env)
+        return zygotes[key].start(args, **streams)
+
+    yield start
+    for zygote in zygotes.values():
+        zygote.close()
+
+
+@pytest.fixture(scope="session")
 def postgres_server() -> str:
     """The admin URL of the running PostgreSQL server (skips without one, not in CI)."""
     import psycopg

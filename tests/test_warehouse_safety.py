@@ -1,6 +1,7 @@
 """Publishing is atomic and single-writer, shown on real `virage run` processes: one
 killed (SIGKILL) inside its publishing transaction, one started while another holds
-the warehouse."""
+the warehouse. (The processes that run a night are forked from one that has done
+`virage run`'s imports: tests/forked.py.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import inspect, text
 
-from tests.test_cli import VIRAGE, virage
+from tests.test_cli import virage
 from virage.errors import WarehouseBusy
 from virage.flows.nightly import nightly_scores
 from virage.schemas.fields import POSTS
@@ -111,7 +112,7 @@ def run_env(prefect_api_url: str) -> dict:
 
 
 def test_a_run_killed_while_publishing_leaves_the_published_day_untouched(
-    warehouse, tmp_path, prefect_api_url
+    warehouse, tmp_path, prefect_api_url, forked_virage
 ):
     landing = landing_with_bulk_posts(tmp_path, 10_000)
     nightly_scores(landing=str(landing), warehouse_url=warehouse, as_of=dt.date(2026, 11, 19))
@@ -122,9 +123,9 @@ def test_a_run_killed_while_publishing_leaves_the_published_day_untouched(
     bulk = landing / "exports" / "bulk.posts.csv"
     bulk.write_text(bulk.read_text().replace(",7,", ",8,"))
     args = ["run", "--landing", str(landing), "--warehouse", warehouse, "--as-of", "2026-11-20"]
-    killed = subprocess.Popen(
-        [VIRAGE, *args, "--reingest"],
-        env=run_env(prefect_api_url),
+    killed = forked_virage(
+        [*args, "--reingest"],
+        run_env(prefect_api_url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -134,7 +135,7 @@ def test_a_run_killed_while_publishing_leaves_the_published_day_untouched(
         time.sleep(0.002)
     assert killed.poll() is None, "the run finished before it could be killed: make it longer"
     os.kill(killed.pid, signal.SIGKILL)
-    killed.wait()
+    assert killed.wait() == -signal.SIGKILL
 
     after = published_tables(warehouse)
     for name in PUBLISHED:
@@ -158,7 +159,9 @@ def test_a_second_writer_stops_with_a_clear_message(warehouse, tmp_path, prefect
     assert rows_in(engine, "pipeline_runs") == 0  # it did not start: nothing recorded
 
 
-def test_a_second_writer_told_to_wait_runs_when_the_first_is_done(tmp_path, prefect_api_url):
+def test_a_second_writer_told_to_wait_runs_when_the_first_is_done(
+    tmp_path, prefect_api_url, forked_virage
+):
     landing = tmp_path / "landing"
     shutil.copytree(EXAMPLES, landing)
     warehouse = f"sqlite:///{tmp_path / 'warehouse.db'}"
@@ -166,9 +169,9 @@ def test_a_second_writer_told_to_wait_runs_when_the_first_is_done(tmp_path, pref
     engine = make_engine(warehouse)
     told = tmp_path / "stderr.txt"
     with writer_lock(engine), told.open("w") as stderr:  # another run is writing
-        waiting = subprocess.Popen(
-            [VIRAGE, *args, "--wait", "240"],
-            env=run_env(prefect_api_url),
+        waiting = forked_virage(
+            [*args, "--wait", "240"],
+            run_env(prefect_api_url),
             stdout=subprocess.DEVNULL,
             stderr=stderr,
         )

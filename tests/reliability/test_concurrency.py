@@ -3,7 +3,8 @@ SQLite and PostgreSQL: one publishes, the other stops with one clear line (exit 
 told to --wait, runs after it; never do their rows interleave.
 
 (tests/test_warehouse_safety.py holds the lock from the test itself; here both
-writers are real runs racing from the start.)"""
+writers are real runs racing from the start, processes forked from one that has done
+`virage run`'s imports: tests/forked.py.)"""
 
 from __future__ import annotations
 
@@ -15,19 +16,18 @@ import pandas as pd
 import pytest
 
 from tests.reliability.common import AS_OF, copy_examples, read_table
-from tests.test_cli import VIRAGE
 
 pytestmark = pytest.mark.flow
 
 
-def start_two(landing: Path, warehouse: str, prefect_api_url: str, *extra: str) -> list:
+def start_two(
+    landing: Path, warehouse: str, prefect_api_url: str, forked_virage, *extra: str
+) -> list:
     """Start two runs of the same night at once; their (exit code, stdout, stderr)."""
-    args = [VIRAGE, "run", "--landing", str(landing), "--warehouse", warehouse, "--as-of", AS_OF]
+    args = ["run", "--landing", str(landing), "--warehouse", warehouse, "--as-of", AS_OF]
     env = {**os.environ, "PREFECT_API_URL": prefect_api_url}
     runs = [
-        subprocess.Popen(
-            [*args, *extra], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        forked_virage([*args, *extra], env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
     ]
     outcomes = []
@@ -54,10 +54,10 @@ def assert_not_interleaved(warehouse: str, completed: int) -> pd.DataFrame:
 
 
 def test_two_runs_at_once_one_publishes_the_other_stops_clearly(
-    prefect_api_url, warehouse, tmp_path
+    prefect_api_url, warehouse, tmp_path, forked_virage
 ):
     landing = copy_examples(tmp_path)
-    outcomes = start_two(landing, warehouse, prefect_api_url)
+    outcomes = start_two(landing, warehouse, prefect_api_url, forked_virage)
 
     codes = sorted(code for code, _, _ in outcomes)
     assert codes == [0, 3], [err[-2000:] for _, _, err in outcomes]
@@ -76,7 +76,7 @@ def test_two_runs_at_once_one_publishes_the_other_stops_clearly(
     ["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.soak])],
 )
 def test_two_runs_at_once_told_to_wait_run_one_after_the_other(
-    prefect_api_url, dialect, tmp_path, request
+    prefect_api_url, dialect, tmp_path, request, forked_virage
 ):
     """Two whole nights one after the other: PostgreSQL's run in `make soak` only (the
     waiting itself is the same lock as above, and tests/test_warehouse_safety.py)."""
@@ -86,7 +86,7 @@ def test_two_runs_at_once_told_to_wait_run_one_after_the_other(
         else request.getfixturevalue("postgres_url")
     )
     landing = copy_examples(tmp_path)
-    outcomes = start_two(landing, warehouse, prefect_api_url, "--wait", "300")
+    outcomes = start_two(landing, warehouse, prefect_api_url, forked_virage, "--wait", "300")
 
     assert [code for code, _, _ in outcomes] == [0, 0], [err[-2000:] for *_, err in outcomes]
     assert sum("waiting up to 300 s" in err for *_, err in outcomes) >= 1

@@ -4,8 +4,9 @@ score and publish, on SQLite and PostgreSQL.
 One night is published first and the warehouse copied. The next night, which finds
 the big export changed (every post's metrics move), is run to the end on the copy:
 that is what an uninterrupted night gives, and how long each step takes. Then the
-same night is started on the warehouse again and again as a `virage run` process,
-and killed each time one of KILLS is under way (Prefect's task-run log lines say
+same night is started on the warehouse again and again as a `virage run` process
+(forked from one that has done its imports, tests/forked.py), and killed each time
+one of KILLS is under way (Prefect's task-run log lines say
 which step runs; a kill falls a third of the way into the step, at most 0.03 s and
 half as far at each new attempt, a publish once inside its transaction).
 After each kill the published tables are exactly those of the night before (every
@@ -43,8 +44,8 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from tests.forked import Forked
 from tests.reliability.common import assert_same, state
-from tests.test_cli import VIRAGE
 from tests.test_warehouse_safety import (
     PUBLISHED,
     landing_with_bulk_posts,
@@ -86,7 +87,7 @@ class Run:
     """A `virage run` process whose log is read line by line as it is written (task
     runs log their creation at DEBUG: the environment turns that level on)."""
 
-    process: subprocess.Popen
+    process: Forked
     started: dict[str, float] = field(default_factory=dict)
     """Task name -> when its task run was created (monotonic time)."""
     finished: dict[str, float] = field(default_factory=dict)
@@ -98,17 +99,8 @@ class Run:
         self._reader.start()
 
     @classmethod
-    def start(cls, args: list[str], env: dict) -> Run:
-        return cls(
-            subprocess.Popen(
-                [VIRAGE, *args],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                errors="replace",
-            )
-        )
+    def start(cls, forked_virage, args: list[str], env: dict) -> Run:
+        return cls(forked_virage(args, env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
 
     def _read(self) -> None:
         for line in self.process.stderr:
@@ -198,7 +190,7 @@ def drop_copy(url: str, admin_url: str | None) -> None:
 
 @pytest.mark.parametrize("posts", SIZES)
 def test_runs_killed_at_every_step_leave_the_published_day_whole(
-    request, warehouse, tmp_path, prefect_api_url, posts
+    request, warehouse, tmp_path, prefect_api_url, forked_virage, posts
 ):
     admin = request.getfixturevalue("postgres_server") if "postgresql" in warehouse else None
     landing = landing_with_bulk_posts(tmp_path, posts)
@@ -228,7 +220,7 @@ def test_runs_killed_at_every_step_leave_the_published_day_whole(
         for task in KILLS:
             for attempt in range(ATTEMPTS):
                 clock = time.monotonic()
-                run = Run.start(night(warehouse, DAY_TWO), env)
+                run = Run.start(forked_virage, night(warehouse, DAY_TWO), env)
                 # A third into the step, at most KILL_AT_MOST seconds, half as far at each
                 # new attempt: a step that runs faster than in the reference night (a
                 # parse of 40,000 posts can take 0.05 s) is still caught in it.

@@ -1,4 +1,5 @@
-"""`virage forget PERSON`: a GDPR erasure after a real night, on SQLite and PostgreSQL.
+"""`virage forget PERSON`: a GDPR erasure after a real night, on SQLite and PostgreSQL
+(the command run in the test's process: tests/test_cli.py's virage_here).
 
 Alice consented and has her own exports (in her folders, and one TikTok export left
 outside them that names its account), rows in shared files and a bad row in the
@@ -30,7 +31,7 @@ from tests.reliability.people_world import (
     tables_naming,
     texts_under,
 )
-from tests.test_cli import virage
+from tests.test_cli import virage_here
 from tests.worlds import AS_OF, PERSONAS, persona, write_world
 from virage.flows.nightly import nightly_scores
 from virage.schemas.warehouse import accounts, ingested_files, posts, quarantine
@@ -107,10 +108,10 @@ def test_forget_erases_a_person_and_the_next_night_brings_nothing_back(
     assert {sha256(p) for files in own.values() for p in files if p not in nina_folders} <= copies
 
     base = ["--warehouse", warehouse, "--landing", str(landing)]
-    refused = virage("forget", alice, *base)  # the roster still says yes
+    refused = virage_here("forget", alice, *base)  # the roster still says yes
     assert refused.returncode == 2 and "consent true" in refused.stderr
     assert every_table(warehouse)["posts"].equals(before["posts"])
-    unknown = virage("forget", "nobody-here", *base)
+    unknown = virage_here("forget", "nobody-here", *base)
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
     (line,) = unknown.stderr.strip().splitlines()
     assert line.startswith("virage: error: nobody with person_id 'nobody-here'")
@@ -118,7 +119,7 @@ def test_forget_erases_a_person_and_the_next_night_brings_nothing_back(
     set_consent(landing, alice, "false")
     done = {}
     for person in (ALICE, NINA):
-        result = virage("forget", person["person_id"], *base)
+        result = virage_here("forget", person["person_id"], *base)
         assert result.returncode == 0, result.stderr
         done[person["person_id"]] = result
     after = every_table(warehouse)
@@ -234,7 +235,7 @@ def test_forget_leaves_a_handle_the_roster_now_gives_to_someone_else(
     assert all(len(rows) for rows in quinn.values())
 
     set_consent(landing, "pp", "false")
-    result = virage("forget", "pp", "--warehouse", warehouse, "--landing", str(landing))
+    result = virage_here("forget", "pp", "--warehouse", warehouse, "--landing", str(landing))
     assert result.returncode == 0, result.stderr
     after = every_table(warehouse)
     for table in FACTS:
@@ -302,7 +303,7 @@ def test_forget_erases_more_than_a_thousand_files_on_one_statement(
             ],
         )
     before = every_table(warehouse)
-    result = virage("forget", "pp", "--warehouse", warehouse, "--landing", str(landing))
+    result = virage_here("forget", "pp", "--warehouse", warehouse, "--landing", str(landing))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     after = every_table(warehouse)

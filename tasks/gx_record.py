@@ -203,11 +203,21 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
             docs_index = _build_docs(context, docs, stored, list(suites))
         except Exception:  # the record stands without its pages
             log.warning("great expectations: Data Docs not built in %s", docs, exc_info=True)
+    _forget_context()
     return Record(
         results.astype({c: VALIDATION_RESULTS.dtypes[c] for c in RESULT_COLUMNS}),
         records,
         docs_index,
     )
+
+
+def _forget_context() -> None:
+    """Let go of the context GX keeps as its current project: through the data assets
+    it holds the frames just validated (a night's posts: hundreds of MB kept until
+    the next context replaced it)."""
+    from great_expectations.data_context.data_context.context_factory import set_context
+
+    set_context(None)
 
 
 def import_gx():

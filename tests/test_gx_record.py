@@ -385,3 +385,20 @@ def test_two_records_of_a_run_join_into_one(tmp_path):
     assert len(again.results) == 2 * len(rows.results)
     assert again.results.dtypes.equals(rows.results.dtypes)
     assert again.expectations == rows.expectations * 2
+
+
+def test_no_copy_of_a_validated_frame_outlives_the_record():
+    """GX keeps its latest context as the current project, and through it the frames
+    just validated: the record lets go of it (a night's posts are hundreds of MB)."""
+    import gc
+
+    rows = 4_321  # a length no other frame here has
+    frame = posts_from("exports/a.csv", rows)
+    record_checks([posts_batch(frame)], None, "test-run")
+    gc.collect()
+    copies = [
+        o
+        for o in gc.get_objects()
+        if isinstance(o, pd.DataFrame) and len(o) == rows and o is not frame
+    ]
+    assert copies == []

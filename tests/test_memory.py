@@ -25,3 +25,32 @@ def test_freed_small_blocks_leave_the_process():
     held = _resident_mb()
     assert give_back_freed_memory() is True
     assert _resident_mb() < held - 100
+
+
+def test_an_empty_like_frame_holds_none_of_the_original_memory():
+    import gc
+
+    import pandas as pd
+    import pyarrow as pa
+
+    from virage.memory import empty_like
+
+    pool = pa.default_memory_pool()
+    before = pool.bytes_allocated()
+    frame = pd.DataFrame(
+        {"text": pd.Series(["a post's text"] * 200_000, dtype="str"), "n": range(200_000)}
+    )
+    held = pool.bytes_allocated() - before
+    assert held > 2_000_000  # the texts live in Arrow's memory
+    sliced, empty = frame.iloc[:0], empty_like(frame)
+    del frame
+    gc.collect()
+    # An empty slice still holds every text; empty_like holds nothing.
+    assert pool.bytes_allocated() - before >= held
+    del sliced
+    gc.collect()
+    assert pool.bytes_allocated() - before < held / 100
+    assert empty.empty and empty.dtypes.to_dict() == {
+        "text": pd.StringDtype(na_value=float("nan")),
+        "n": "int64",
+    }

@@ -89,10 +89,9 @@ def nightly_scores(
         clock.lap("parse")
         rows_record = steps.record_rows(checked, found, docs, run_id)
         clock.lap("validate")
-        # What a night no longer needs goes as soon as it can: each is a copy of it.
-        checked = checked.without_rows("typed")  # recorded
         people = steps.attribute(checked, found.roster)
-        checked = checked.without_rows("clean")  # attributed
+        # A copy of every post the night no longer needs: it goes as soon as it can.
+        checked = checked.without_rows("clean")  # recorded and attributed
         stored = steps.read_stored(url, as_of)
         seen = steps.merge_stored(people, stored, found.roster, as_of)
         scores = steps.score(seen, found.roster, found.campaigns, as_of)

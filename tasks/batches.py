@@ -96,7 +96,7 @@ def _join(parts: list[validate.Checked]) -> validate.Checked:
     return validate.Checked(
         _concat([p.clean for p in parts]),
         _concat([p.rejected for p in parts]),
-        _concat([p.typed for p in parts]),
+        _concat([p.set_aside for p in parts]),
     )
 
 

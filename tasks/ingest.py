@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from virage.errors import FileRejected
+from virage.memory import empty_like
 from virage.schemas.fields import ACCOUNTS, INGESTED_FILES, POSTS, Frame
 from virage.tasks import formats
 from virage.tasks.ledger import FOLLOWER_LISTS
@@ -222,7 +223,7 @@ class Parsed:
         """The same parse with empty frames (their columns kept): once the rows are
         checked, their typed copies carry on, and a million raw rows are about 500 MB
         the night no longer needs."""
-        empty = {kind: frame.iloc[:0] for kind, frame in self.frames.items()}
+        empty = {kind: empty_like(frame) for kind, frame in self.frames.items()}
         return replace(self, frames=empty, released_rows=self.rows_read)
 
 
@@ -235,16 +236,40 @@ class _Night:
     )
     rejected: list[tuple[str, str, str]] = field(default_factory=list)
     ledger: list[tuple] = field(default_factory=list)
+    origins: dict[str, list[tuple[str, str, str]]] = field(
+        default_factory=lambda: {kind: [] for kind in KINDS}
+    )
+    """Per part: source_file, source_sha256 and observed_at of its rows."""
 
     def add(self, kind: str, raw: pd.DataFrame, source_file: str, file: _File) -> None:
         if not raw.empty:
-            self.parts[kind].append(
-                raw.assign(
-                    source_file=source_file,
-                    source_sha256=file.sha256,
-                    observed_at=file.observed_at,
-                )
-            )
+            self.parts[kind].append(raw)
+            self.origins[kind].append((source_file, file.sha256, file.observed_at))
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        """The kind's rows of every file, with the provenance columns."""
+        chunks = self.parts[kind]
+        if not chunks:
+            return _empty_raw(KINDS[kind])
+        rows = pd.concat(chunks, ignore_index=True)
+        lengths = [len(chunk) for chunk in chunks]
+        origins = zip(*self.origins[kind], strict=True)
+        for name, per_part in zip(PROVENANCE_COLUMNS, origins, strict=True):
+            rows[name] = _per_part_column(per_part, lengths)
+        return rows
+
+
+PROVENANCE_COLUMNS = ("source_file", "source_sha256", "observed_at")
+"""Columns every row of a file shares: categoricals (a code per row, each file's value
+once), not a string per row (a million posts carried 170 MB of them, twice)."""
+
+
+def _per_part_column(values: tuple[str, ...], lengths: list[int]) -> pd.Series:
+    """`values[i]` repeated `lengths[i]` times, as a categorical whose categories are
+    in sorted order (sorting it sorts as the strings would)."""
+    # A missing value (a file with no SHA-256) gets code -1: missing in the column.
+    codes, categories = pd.factorize(pd.Series(values, dtype="str"), sort=True)
+    return pd.Series(pd.Categorical.from_codes(np.repeat(codes, lengths), categories))
 
 
 @dataclass(frozen=True)
@@ -296,10 +321,7 @@ def parse_exports(files: pd.DataFrame) -> Parsed:
                     pd.Timestamp(file.mtime, unit="s", tz="UTC"),
                 )
             )
-    frames = {
-        kind: pd.concat(chunks, ignore_index=True) if chunks else _empty_raw(KINDS[kind])
-        for kind, chunks in night.parts.items()
-    }
+    frames = {kind: night.frame(kind) for kind in night.parts}
     frames["accounts"] = _sum_follower_parts(frames["accounts"])
     return Parsed(
         frames,

@@ -392,7 +392,7 @@ def read_roster(path: Path) -> Roster:
         rejected_rows.sort_values("row_number", kind="stable").reset_index(drop=True),
         extra,
         _kept_ids(person_ids, raw["consent"]),
-        checked.typed,
+        checked.typed_rows(),
     )
 
 

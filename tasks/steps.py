@@ -221,8 +221,8 @@ def read_batch(files: pd.DataFrame, as_of: dt.date, max_bad_share: float) -> bat
     get_run_logger().info(
         "batch of %d file(s): %d post row(s), %d follower row(s) checked",
         len(files),
-        len(done.checked.posts.typed),
-        len(done.checked.accounts.typed),
+        done.checked.posts.rows_checked,
+        done.checked.accounts.rows_checked,
     )
     return done
 
@@ -301,6 +301,7 @@ def merge_stored(
     """What scoring and the event summary see: tonight's posts and follower counts
     over the stored ones still claimed by the same scored person; the posts as the
     scoring window (texts folded once for both)."""
+    give_back_freed_memory()  # the checked rows the flow let go of, before the window
     handles = roster.handles
     tonight = found.posts.frame[list(stored[0].columns)]  # what scoring reads
     posts = people.with_stored(tonight, stored[0], list(POSTS.key), handles)
@@ -370,17 +371,18 @@ def record_rows(
     checked: validate.CheckedExports, found: landing.Landing, docs_dir: str, run_id: str
 ) -> gx_record.Record:
     """Great Expectations' record of the night's rows (posts and follower counts, bad
-    ones too, the roster, the campaigns), made as soon as they are checked: their
-    typed copies can go before scoring makes its own."""
+    ones too, the roster, the campaigns), made as soon as they are checked: the copy
+    made for it goes before scoring makes its own."""
     handles = found.roster.handles
 
-    def recorded(suite: str, typed: pd.DataFrame) -> pd.DataFrame:
+    def recorded(suite: str, rows: validate.Checked) -> pd.DataFrame:
+        columns = list(gx_record.recorded_columns(suite, rows.set_aside).columns)
         # Never recorded: rows of people who have not consented.
-        return people.without_private(gx_record.recorded_columns(suite, typed), handles)[0]
+        return people.without_private(rows.typed_rows(columns), handles)[0]
 
     batches = gx_record.night_batches(
-        recorded("posts", checked.posts.typed),
-        recorded("accounts", checked.accounts.typed),
+        recorded("posts", checked.posts),
+        recorded("accounts", checked.accounts),
         found.roster.typed,
         found.campaigns,
         _empty(SCORES.dtypes),  # recorded with the scores (record_scores)

@@ -9,6 +9,7 @@ import os
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from virage.errors import FileRejected
@@ -190,3 +191,31 @@ def test_a_parse_without_its_rows_still_counts_them(tmp_path):
     }
     assert len(parsed.frames["posts"]) == 3  # the original is left as it was
     assert released.files_loaded == parsed.files_loaded == 1
+
+
+def test_provenance_is_one_category_per_file_in_sorted_order(tmp_path):
+    """source_file, source_sha256 and observed_at are the same for every row of a
+    file: each row carries a code, each file's value is kept once."""
+    exports = tmp_path / "exports"
+    write(exports / "b.posts.csv", HEADER + "\nx,a,1,2026-11-01T10:00:00Z,hi,,,1,0,0,\n")
+    rows = "".join(f"x,a,{i},2026-11-01T10:00:00Z,hi,,,1,0,0,\n" for i in range(2, 5))
+    write(exports / "a.posts.csv", HEADER + "\n" + rows)
+    os.utime(exports / "a.posts.csv", (1_790_000_000, 1_790_000_000))
+    files = discover_exports(exports, tmp_path)
+    posts = parse_exports(files).frames["posts"]
+
+    by_file = files.set_index("source_file")
+    for column in ("source_file", "source_sha256", "observed_at"):
+        assert isinstance(posts[column].dtype, pd.CategoricalDtype)
+        categories = list(posts[column].cat.categories)
+        assert categories == sorted(categories)  # sorting codes sorts the strings
+    assert posts.groupby("source_file", observed=True).size().to_dict() == {
+        "exports/a.posts.csv": 3,
+        "exports/b.posts.csv": 1,
+    }
+    for row in posts.itertuples():
+        assert row.source_sha256 == by_file.loc[row.source_file, "sha256"]
+    a_rows = posts[posts["source_file"] == "exports/a.posts.csv"]
+    assert {pd.Timestamp(t) for t in a_rows["observed_at"]} == {
+        pd.Timestamp(1_790_000_000, unit="s", tz="UTC")
+    }

@@ -111,9 +111,73 @@ def test_checks_without_their_clean_or_typed_rows_keep_the_rest(tmp_path):
     assert len(checked.posts.clean) == 1 and lean.posts.clean.empty
     assert list(lean.posts.clean.columns) == list(checked.posts.clean.columns)
     assert lean.posts.rejected.equals(checked.posts.rejected) and len(lean.posts.rejected) == 1
-    assert lean.posts.typed.equals(checked.posts.typed) and len(lean.posts.typed) == 2
+    assert lean.posts.set_aside.equals(checked.posts.set_aside)
+    assert len(checked.posts.typed_rows()) == 2 and checked.posts.rows_checked == 2
     assert lean.held_files.equals(checked.held_files)
-    leaner = lean.without_rows("typed")
-    assert leaner.posts.typed.empty and leaner.accounts.typed.empty
-    assert list(leaner.posts.typed.columns) == list(checked.posts.typed.columns)
+    leaner = lean.without_rows("set_aside")
+    assert leaner.posts.set_aside.empty and leaner.accounts.set_aside.empty
+    assert list(leaner.posts.set_aside.columns) == list(checked.posts.set_aside.columns)
     assert leaner.posts.rejected.equals(checked.posts.rejected)
+
+
+def test_every_row_is_typed_once_held_back_and_broken_ones_too(tmp_path):
+    """What Great Expectations records: clean rows, broken rows and the good rows of a
+    file held back whole, each once, typed."""
+    from tests.test_ingest import HEADER, write
+    from virage.tasks.ingest import discover_exports, parse_exports
+    from virage.tasks.validate import check_exports
+
+    good = "x,a,1,2026-11-01T10:00:00Z,hi,,,1,0,0,\nx,a,2,2026-11-01T11:00:00Z,yo,,,2,0,0,\n"
+    mostly_bad = (
+        "x,b,3,not a time,hi,,,1,0,0,\n"
+        "x,b,4,never,hi,,,1,0,0,\n"
+        "x,b,5,2026-11-01T09:00:00Z,ok,,,3,0,0,\n"
+    )
+    write(tmp_path / "exports" / "good.posts.csv", HEADER + "\n" + good)
+    write(tmp_path / "exports" / "bad.posts.csv", HEADER + "\n" + mostly_bad)
+    parsed = parse_exports(discover_exports(tmp_path / "exports", tmp_path))
+    checked = check_exports(parsed.frames, pd.Timestamp("2026-11-02").date(), 0.5)
+
+    assert sorted(checked.posts.clean["post_id"]) == ["1", "2"]
+    assert checked.held_files["source_file"].str.endswith("bad.posts.csv").all()
+    typed = checked.posts.typed_rows()
+    assert sorted(typed["post_id"]) == ["1", "2", "3", "4", "5"]
+    assert checked.posts.rows_checked == len(parsed.frames["posts"]) == 5
+    # Typed: the held-back file's good row keeps its time, the broken ones have none.
+    times = typed.set_index("post_id")["posted_at"]
+    assert times["5"] == pd.Timestamp("2026-11-01T09:00:00Z") and times[["3", "4"]].isna().all()
+    assert list(checked.posts.typed_rows(["post_id", "likes"]).columns) == ["post_id", "likes"]
+
+
+def test_per_file_columns_are_typed_per_category_and_bad_ones_row_by_row():
+    """A categorical column is typed once per category; a category that breaks the
+    field's rule sends the column through the row-by-row checks, rules named per row."""
+    from virage.tasks.validate import canonicalise
+
+    def posts(observed: list[str]) -> pd.DataFrame:
+        n = len(observed)
+        return pd.DataFrame(
+            {
+                "platform": ["x"] * n,
+                "handle": ["a"] * n,
+                "post_id": [str(i) for i in range(n)],
+                "posted_at": ["2026-11-01T10:00:00Z"] * n,
+                "source_file": pd.Categorical(["f1"] * (n - 1) + ["f2"]),
+                "observed_at": pd.Categorical(observed),
+                "row_number": range(1, n + 1),
+            }
+        )
+
+    times = ["2026-11-02T08:00:00+00:00"] * 2 + ["2026-11-03T08:00:00+00:00"]
+    good = canonicalise(posts(times), POSTS)
+    assert good.rejected.empty
+    assert isinstance(good.clean["source_file"].dtype, pd.CategoricalDtype)
+    assert good.clean["source_file"].tolist() == ["f1", "f1", "f2"]
+    assert good.clean["observed_at"].tolist() == [pd.Timestamp(t) for t in times]
+    assert str(good.clean["observed_at"].dtype) == "datetime64[us, UTC]"
+
+    bad = canonicalise(posts([*times[:2], "yesterday"]), POSTS)
+    assert bad.rejected["rule"].tolist() == ["bad_timestamp"]
+    assert bad.rejected["source_file"].tolist() == ["f2"]
+    assert bad.rejected["source_file"].dtype == "str"
+    assert len(bad.clean) == 2 and len(bad.set_aside) == 1

@@ -14,7 +14,7 @@ import pandas as pd
 
 from virage.schemas.fields import COMPONENTS, POSTS, SCORES
 from virage.tasks.landing import MIX_WEIGHTS, Campaign
-from virage.tasks.text import brand_pattern, fold_series, matches, terms_pattern
+from virage.tasks.text import brand_pattern, fold_series, matches, matches_each, terms_pattern
 
 WINDOW_DAYS = 90
 
@@ -282,7 +282,7 @@ def term_hits(folded: pd.Series, campaign: Campaign) -> dict[str, pd.Series]:
     """Each keyword and hashtag's regex, with which of `folded` it matches."""
     terms = [terms_pattern(keywords=[k]) for k in campaign.keywords]
     terms += [terms_pattern(hashtags=[h]) for h in campaign.hashtags]
-    return {t: matches(folded, t) for t in dict.fromkeys(t for t in terms if t)}
+    return matches_each(folded, terms)
 
 
 def weights_of(hits: dict[str, pd.Series]) -> dict[str, float]:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -62,8 +63,21 @@ def fold_series(texts: pd.Series) -> pd.Series:
     """`fold` over a whole column; missing text becomes the empty string. Every step
     runs in Arrow's C++ kernels: a million posts are never turned into Python
     strings (with pandas' encode and decode they were, twice: 400 MB for a moment)."""
-    folded = pa.array(texts.fillna("").astype("str"))
-    folded = pc.utf8_lower(folded)
+    whole = pa.chunked_array(pa.array(texts.fillna("").astype("str")))
+    # Slice by slice: each kernel makes a new copy of its input, and a million texts
+    # are ~100 MB per copy; the slices' results are the only copy kept.
+    slices = [
+        whole.slice(start, FOLD_SLICE_ROWS) for start in range(0, len(whole), FOLD_SLICE_ROWS)
+    ]
+    folded = pa.chunked_array([_fold_arrow(s) for s in slices], type=pa.large_string())
+    return pd.Series(pd.arrays.ArrowExtensionArray(folded), index=texts.index).astype("str")
+
+
+FOLD_SLICE_ROWS = 100_000
+
+
+def _fold_arrow(texts: pa.ChunkedArray) -> pa.Array:
+    folded = pc.utf8_lower(texts)
     # Ligatures spelled out; the typographic apostrophe kept as one, so that
     # "l’électrique" still has the word "electrique" in it.
     for ligature, spelled in (("œ", "oe"), ("æ", "ae"), ("’", "'")):
@@ -71,7 +85,7 @@ def fold_series(texts: pd.Series) -> pd.Series:
     folded = pc.utf8_normalize(folded, form="NFKD")
     # What encoding to ASCII would drop: accents (split off above), other scripts.
     folded = pc.replace_substring_regex(folded, r"[^\x00-\x7f]+", "")
-    return pd.Series(pd.arrays.ArrowExtensionArray(folded), index=texts.index).astype("str")
+    return folded.combine_chunks().cast(pa.large_string())
 
 
 def _term(term: str, plural: str = "") -> str:
@@ -164,9 +178,28 @@ def matches(folded: pd.Series, pattern: str | None) -> pd.Series:
     hint = getattr(pattern, "hint", "")
     if not hint:
         return folded.str.contains(pattern, regex=True)
-    found = folded.str.contains(hint, regex=True)
-    if found.any():
-        found[found] = folded[found].str.contains(pattern, regex=True)
+    found = folded.str.contains(hint, regex=True).to_numpy(dtype=bool, copy=True)
+    candidates = np.flatnonzero(found)
+    if len(candidates):
+        found[candidates] = folded.iloc[candidates].str.contains(pattern, regex=True).to_numpy()
+    return pd.Series(found, index=folded.index)
+
+
+def matches_each(folded: pd.Series, patterns: Iterable[str]) -> dict[str, pd.Series]:
+    """`matches` for each pattern, scanning the whole column once for any of their
+    hints: each pattern then runs over the few texts that mention one of its words
+    (a campaign's twenty terms cost one pass over a million posts, not twenty)."""
+    patterns = list(dict.fromkeys(p for p in patterns if p))
+    hints = [getattr(p, "hint", "") for p in patterns]
+    if len(patterns) < 2 or not all(hints):
+        return {p: matches(folded, p) for p in patterns}
+    candidates = np.flatnonzero(folded.str.contains("|".join(hints), regex=True).to_numpy(bool))
+    few = folded.iloc[candidates]
+    found = {}
+    for pattern in patterns:
+        hit = np.zeros(len(folded), dtype=bool)
+        hit[candidates] = matches(few, pattern).to_numpy()
+        found[pattern] = pd.Series(hit, index=folded.index)
     return found
 
 

@@ -186,3 +186,19 @@ def test_a_column_folds_as_each_text_does(texts):
     folded = fold_series(column)
     assert folded.index.equals(column.index) and folded.dtype == "str"
     assert folded.tolist() == [fold(t) if t is not None else "" for t in texts]
+
+
+@settings(deadline=None, max_examples=150, derandomize=True)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), max_size=30))
+def test_one_pass_for_many_terms_finds_what_each_term_finds(texts):
+    from virage.tasks.text import matches_each
+
+    column = pd.Series(texts, index=range(7, 7 + len(texts)), dtype="str")
+    terms = [terms_pattern(keywords=[k]) for k in ("vélo", "vélo cargo", "électrique")]
+    terms += [terms_pattern(hashtags=[h]) for h in ("#VeloUrbain", "ad")]
+    terms += [brand_pattern(["@Acme"], ["acme.example"]), None]
+    found = matches_each(column, terms)
+    assert list(found) == [t for t in terms if t]
+    for term, hit in found.items():
+        assert hit.index.equals(column.index) and hit.dtype == bool
+        assert hit.tolist() == [re.search(str(term), t) is not None for t in texts]

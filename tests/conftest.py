@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -55,92 +50,16 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-SHARED_SERVER = "VIRAGE_TEST_PREFECT_URL_FILE"
-"""Where the session's shared Prefect server writes its API URL (set for xdist workers;
-set it empty to give each worker a server of its own)."""
-_shared_server: dict = {}
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Under xdist, the controller starts one Prefect test server for all its workers
-    (tests/prefect_server.py), before they start: it boots while they collect."""
-    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", 0):
-        return
-    if getattr(config.option, "dist", "no") == "no" or SHARED_SERVER in os.environ:
-        return
-    folder = Path(tempfile.mkdtemp(prefix="virage-prefect-"))
-    url_file = folder / "api-url"
-    log = (folder / "server.log").open("wb")
-    keeper = subprocess.Popen(
-        [sys.executable, "-m", "tests.prefect_server", str(url_file)],
-        cwd=Path(__file__).resolve().parents[1],
-        stdin=subprocess.PIPE,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    os.environ[SHARED_SERVER] = str(url_file)  # the workers inherit it
-    os.environ[SHARED_SERVER + "_PID"] = str(keeper.pid)
-    _shared_server.update(keeper=keeper, log=log, folder=folder)
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    keeper = _shared_server.pop("keeper", None)
-    if keeper is None:
-        return
-    keeper.stdin.close()  # the server stops
-    try:
-        keeper.wait(60)
-    except subprocess.TimeoutExpired:
-        keeper.kill()
-        keeper.wait()
-    _shared_server.pop("log").close()
-    shutil.rmtree(_shared_server.pop("folder"), ignore_errors=True)
-
-
-def _shared_api_url(url_file: Path) -> str:
-    """The API URL of the session's shared server, once it answers."""
-    pid = int(os.environ[SHARED_SERVER + "_PID"])
-    deadline = time.monotonic() + 180
-    while not url_file.exists():
-        try:
-            os.kill(pid, 0)
-            alive = True
-        except ProcessLookupError:
-            alive = False
-        if not alive or time.monotonic() > deadline:
-            log = url_file.with_name("server.log")
-            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
-            pytest.fail(f"the shared Prefect test server did not start:\n{tail}")
-        time.sleep(0.1)
-    return url_file.read_text()
-
-
 @pytest.fixture(scope="session")
 def prefect_api_url() -> str:
-    """One Prefect test server for every flow test; its API URL. Under xdist, the one
-    the session's controller started for all workers; otherwise this process's own."""
-    import prefect.context
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    """One Prefect test server per session (per xdist worker); its API URL. (One server
+    for all workers was tried: flows ran slower on the shared server, by more than its
+    start saved.)"""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
-    url_file = os.environ.get(SHARED_SERVER)
-    if not url_file:
-        with prefect_test_harness(server_startup_timeout=120):
-            yield PREFECT_API_URL.value()
-        return
-    url = _shared_api_url(Path(url_file))
-    # As prefect_test_harness does for its own server: this process's settings, and
-    # the global ones (threads started from contexts copied earlier), name the server.
-    with (
-        temporary_settings(updates={PREFECT_API_URL: url}),
-        prefect.context._temporary_global_settings_context(prefect.context.get_settings_context()),
-    ):
-        yield url
-        # This worker's last log lines and events reach the server.
-        APILogWorker.drain_all(timeout=30)
-        EventsWorker.drain_all(timeout=30)
+    with prefect_test_harness(server_startup_timeout=120):
+        yield PREFECT_API_URL.value()
 
 
 @pytest.fixture(scope="session")

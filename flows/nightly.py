@@ -11,6 +11,7 @@ from prefect.runtime import flow_run
 from pydantic import Field
 
 from virage.flows.parameters import Timezone, yesterday
+from virage.memory import startup_objects_frozen
 from virage.stopwatch import Stopwatch
 from virage.tasks import steps
 from virage.tasks.alerts import alert_on_failure
@@ -70,66 +71,68 @@ def nightly_scores(
         timezone: IANA timezone that decides which day is yesterday; default
             $VIRAGE_TIMEZONE, else Europe/Paris.
     """
-    clock = Stopwatch()
-    as_of = as_of or yesterday(timezone, flow_run.scheduled_start_time)
-    url = resolve_url(warehouse_url)
-    run_id = str(flow_run.id or uuid.uuid4())
-    found = steps.check_landing(landing_dir(landing))
-    raw = raw_zone(found.root, raw_dir)
-    docs = docs_folder(found.root, docs_dir)
-    report = report_folder(found.root, report_dir)
-    lock = steps.open_run(url, run_id, as_of, wait_for_lock_seconds)
-    try:
-        fetched = steps.fetch_sources(found)
-        files = steps.discover(found)
-        archived = steps.archive_raw(files, raw)
-        selected = steps.select_new_files(url, archived, found.roster, reingest, raw)
-        clock.lap("discover")
-        parsed, checked = steps.parse_and_check(selected.files, as_of, max_bad_row_share)
-        clock.lap("parse")
-        rows_record = steps.record_rows(checked, found, docs, run_id)
-        clock.lap("validate")
-        people = steps.attribute(checked, found.roster)
-        # A copy of every post the night no longer needs: it goes as soon as it can.
-        checked = checked.without_rows("clean")  # recorded and attributed
-        stored = steps.read_stored(url, as_of)
-        seen = steps.merge_stored(people, stored, found.roster, as_of)
-        scores = steps.score(seen, found.roster, found.campaigns, as_of)
-        event_days = steps.summarise_events(seen, found.roster, found.campaigns, as_of)
-        del stored, seen
-        clock.lap("score")
-        record = steps.record_scores(rows_record, scores, docs, run_id)
-        told = steps.summarise(files, selected, parsed, checked, people, found, fetched, record)
-        clock.lap("validate")
-        told.counts["stage_seconds"] = clock.rounded()
-        night = Night(
-            people.posts.frame,
-            people.accounts.frame,
-            scores,
-            told.quarantined,
-            told.ledger,
-            record.results,
-            event_summary=event_days,
-        )
-        written = steps.publish_night(url, run_id, as_of, night, found, told.counts)
-        clock.lap("publish", within={"load": written.pop("load_seconds")})
-    except BaseException as exc:  # interrupted or cancelled runs are recorded too
-        steps.record_failure(url, run_id, f"{type(exc).__name__}: {exc}")
-        raise
-    finally:
-        lock.close()
-    summary = {
-        "run_id": run_id,
-        "as_of": as_of.isoformat(),
-        "landing": str(found.root),
-        "warehouse": redact(url),
-        "raw_zone": raw,
-        **told.counts,
-        **written,
-    }
-    summary.update(steps.write_report(url, report))  # never fails the night
-    steps.publish_artifacts(url, summary, scores)
-    steps.alert_on_quarantine(summary)
-    clock.lap("report")
-    summary["stage_seconds"] = clock.rounded()
-    return summary
+    with startup_objects_frozen():  # the night's collections skip what imports made
+        clock = Stopwatch()
+        as_of = as_of or yesterday(timezone, flow_run.scheduled_start_time)
+        url = resolve_url(warehouse_url)
+        run_id = str(flow_run.id or uuid.uuid4())
+        found = steps.check_landing(landing_dir(landing))
+        raw = raw_zone(found.root, raw_dir)
+        docs = docs_folder(found.root, docs_dir)
+        report = report_folder(found.root, report_dir)
+        lock = steps.open_run(url, run_id, as_of, wait_for_lock_seconds)
+        try:
+            reading = steps.start_reading_stored(url, as_of)  # goes on as the files are read
+            fetched = steps.fetch_sources(found)
+            files = steps.discover(found)
+            archived = steps.archive_raw(files, raw)
+            selected = steps.select_new_files(url, archived, found.roster, reingest, raw)
+            clock.lap("discover")
+            parsed, checked = steps.parse_and_check(selected.files, as_of, max_bad_row_share)
+            clock.lap("parse")
+            rows_record = steps.record_rows(checked, found, docs, run_id)
+            clock.lap("validate")
+            people = steps.attribute(checked, found.roster)
+            # A copy of every post the night no longer needs: it goes as soon as it can.
+            checked = checked.without_rows("clean")  # recorded and attributed
+            stored = steps.read_stored(reading)
+            seen = steps.merge_stored(people, stored, found.roster, as_of)
+            scores = steps.score(seen, found.roster, found.campaigns, as_of)
+            event_days = steps.summarise_events(seen, found.roster, found.campaigns, as_of)
+            del stored, seen
+            clock.lap("score")
+            record = steps.record_scores(rows_record, scores, docs, run_id)
+            told = steps.summarise(files, selected, parsed, checked, people, found, fetched, record)
+            clock.lap("validate")
+            told.counts["stage_seconds"] = clock.rounded()
+            night = Night(
+                people.posts.frame,
+                people.accounts.frame,
+                scores,
+                told.quarantined,
+                told.ledger,
+                record.results,
+                event_summary=event_days,
+            )
+            written = steps.publish_night(url, run_id, as_of, night, found, told.counts)
+            clock.lap("publish", within={"load": written.pop("load_seconds")})
+        except BaseException as exc:  # interrupted or cancelled runs are recorded too
+            steps.record_failure(url, run_id, f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            lock.close()
+        summary = {
+            "run_id": run_id,
+            "as_of": as_of.isoformat(),
+            "landing": str(found.root),
+            "warehouse": redact(url),
+            "raw_zone": raw,
+            **told.counts,
+            **written,
+        }
+        summary.update(steps.write_report(url, report))  # never fails the night
+        steps.publish_artifacts(url, summary, scores)
+        steps.alert_on_quarantine(summary)
+        clock.lap("report")
+        summary["stage_seconds"] = clock.rounded()
+        return summary

@@ -149,7 +149,7 @@ def rescore_day(
     connect_existing(url)  # a mistyped SQLite path must not become an empty warehouse
     lock = steps.open_run(url, run_id, as_of, wait_for_lock_seconds)
     try:
-        stored = steps.read_stored(url, as_of)
+        stored = steps.read_stored(steps.start_reading_stored(url, as_of))
         scores = steps.score_stored(stored, found.roster, chosen, as_of)
         record = steps.audit_scores(scores, docs, run_id)
         summary = {

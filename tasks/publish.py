@@ -18,11 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import (
     Column,
     Engine,
@@ -40,7 +41,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from virage.arrow_read import read_frame
+from virage.arrow_read import Read, Reading
+from virage.fold import text_folded
 from virage.schemas.fields import (
     ACCOUNTS,
     INGESTED_FILES,
@@ -63,6 +65,7 @@ from virage.schemas.warehouse import (
     validation_results,
 )
 from virage.tasks.events import replace_event_summary
+from virage.tasks.scoring import SCORED_POST_COLUMNS, window_bounds
 from virage.warehouse import bulk_insert
 
 
@@ -498,23 +501,58 @@ def last_completed_summary(engine: Engine) -> dict:
     return next(iter(completed_summaries(engine)), {})
 
 
-def read_stored(
-    engine: Engine, start: pd.Timestamp, end: pd.Timestamp, post_columns: list[str] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stored posts made in [start, end) (their `post_columns`, default all) and every
-    follower count up to `end`: what earlier nights kept of files that are not read
-    again."""
+def start_reading_stored(
+    engine: Engine,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    post_columns: list[str] | None = None,
+    posts_then: Callable[[pa.Table], pa.Table] | None = None,
+) -> Reading:
+    """Start reading the stored posts made in [start, end) (their `post_columns`,
+    default all; through `posts_then`, see arrow_read.Read) and every follower count
+    up to `end`: what earlier nights kept of files that are not read again.
+    `.frames()` gives them (posts, then counts); a SQLite file is read meanwhile by a
+    child process (virage/arrow_read.py)."""
     names = post_columns or POSTS.columns
     post_query = select(*(posts.c[name] for name in names)).where(
         posts.c.posted_at >= start, posts.c.posted_at < end
     )
     account_query = select(accounts).where(accounts.c.snapshot_date < end.date())
     post_dtypes = {name: POSTS.dtypes[name] for name in names}
-    with engine.connect() as conn:
-        return (
-            read_frame(conn, post_query, post_dtypes),
-            read_frame(conn, account_query, ACCOUNTS.dtypes),
-        )
+    reads = [Read(post_query, post_dtypes, posts_then), Read(account_query, ACCOUNTS.dtypes)]
+    return Reading(engine, reads)
+
+
+_STARTED_EARLY: dict[tuple[str, dt.date], Reading] = {}
+
+
+def start_reading_window(engine: Engine, as_of: dt.date, *, early: bool = False) -> Reading:
+    """Start reading what scoring reads of the warehouse for `as_of`: the stored posts
+    of the window (the scored columns, texts folded as they are read) and the follower
+    counts (see start_reading_stored). A read started early in this process for the
+    same warehouse and day is taken instead, once.
+
+    `early`: start it now for a flow of this process to take later. `virage run`
+    does so before importing Prefect and Great Expectations (5 s), under the
+    warehouse's writer lock, which it holds until the flow ends: no other run writes
+    in between, and the flow itself writes nothing that is read here before
+    publishing."""
+    key = (engine.url.render_as_string(hide_password=False), as_of)
+    if not early and key in _STARTED_EARLY:
+        return _STARTED_EARLY.pop(key)
+    start, end = window_bounds(as_of)
+    reading = start_reading_stored(engine, start, end, SCORED_POST_COLUMNS, text_folded)
+    if early:
+        _STARTED_EARLY[key] = reading
+    return reading
+
+
+def read_stored(
+    engine: Engine, start: pd.Timestamp, end: pd.Timestamp, post_columns: list[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stored posts and follower counts of start_reading_stored, read now."""
+    stored_posts, stored_accounts = start_reading_stored(engine, start, end, post_columns).frames()
+    return stored_posts, stored_accounts
 
 
 def publish_scores(

@@ -14,7 +14,13 @@ import pandas as pd
 
 from virage.schemas.fields import COMPONENTS, POSTS, SCORES
 from virage.tasks.landing import MIX_WEIGHTS, Campaign
-from virage.tasks.text import brand_pattern, fold_series, matches, matches_each, terms_pattern
+from virage.tasks.text import (
+    brand_pattern,
+    fold_series,
+    matches,
+    matches_each,
+    terms_pattern,
+)
 
 WINDOW_DAYS = 90
 
@@ -337,6 +343,8 @@ def campaign_components(
     keyword rarity is measured over (default: `posts`)."""
     start, end = campaign_period(campaign, as_of, window_days)
     in_period = (posts["posted_at"] >= start) & (posts["posted_at"] < end)
+    # Only what is read below goes through the period's filter: it copies what it keeps.
+    posts = posts[[c for c in CAMPAIGN_READS if c in posts.columns]]
     if corpus is None:  # rarities over all of `posts`: each term is matched once
         hits = term_hits(posts["folded"], campaign)
         weights = weights_of(hits)
@@ -392,6 +400,9 @@ def campaign_components(
     return pd.DataFrame({"relevance": relevance, "advocacy": advocacy})
 
 
+CAMPAIGN_READS = ("person_id", "posted_at", "folded", "engagement", "clicks")
+CAMPAIGN_READS += ("impressions", "followers")
+"""The window's columns campaign_components reads."""
 WINDOW_COLUMNS = ("reactions", "engagement", "folded", "followers")
 """What window_posts adds to the posts."""
 NEVER_READ = ("url", "source_file", "source_sha256", "first_seen_at", "last_seen_at")
@@ -399,6 +410,12 @@ NOT_SCORED = ("text", *NEVER_READ)
 """Post columns the window leaves out (`folded` stands in for the text)."""
 SCORED_POST_COLUMNS = [name for name in POSTS.columns if name not in NEVER_READ]
 """The post columns scoring reads: what a night reads back of the stored posts."""
+
+
+def text_folded(posts: pd.DataFrame) -> pd.DataFrame:
+    """`posts` with their `folded` text (see fold_series) in place of the text: what
+    scoring reads of it."""
+    return posts.assign(folded=fold_series(posts["text"])).drop(columns="text")
 
 
 def window_posts(
@@ -418,15 +435,17 @@ def window_posts(
             posts.sort_values("observed_at", kind="stable") if "observed_at" in posts else posts
         )
         posts = latest.drop_duplicates(key, keep="last")
-    window = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
+    inside = (posts["posted_at"] >= start) & (posts["posted_at"] < end)
+    window = posts if inside.all() else posts[inside]  # a filter copies every column
     counts = window[["likes", "comments", "shares"]].astype("float64")
     # A count the export does not give (LinkedIn and Instagram archives give none) is
     # unknown, not zero: such posts add nothing to the engagement medians.
     window = window.assign(
         reactions=counts[["likes", "comments"]].sum(axis=1, min_count=1),
         engagement=counts.sum(axis=1, min_count=1),
-        folded=fold_series(window["text"]),
     )
+    if "folded" not in window.columns:  # else folded as they were read (text_folded)
+        window = window.assign(folded=fold_series(window["text"]))
     # What scoring never reads goes: the window is the night's largest frame.
     window = window.drop(columns=[c for c in NOT_SCORED if c in window.columns])
     account = ["platform", "handle"]

@@ -26,6 +26,7 @@ from prefect.context import FlowRunContext
 from prefect.tasks import exponential_backoff
 from sqlalchemy.exc import OperationalError
 
+from virage.arrow_read import Reading
 from virage.memory import give_back_freed_memory
 from virage.schemas.fields import ACCOUNTS, POSTS, SCORES
 from virage.tasks import (
@@ -280,12 +281,17 @@ def attribute(checked: validate.CheckedExports, roster: landing.Roster) -> Peopl
     return found
 
 
+@task(name="start-reading-stored", cache_policy=NO_CACHE)
+def start_reading_stored(url: str, as_of: dt.date) -> Reading:
+    """Start reading what the warehouse holds of the scoring window, before tonight's
+    files are read: a SQLite warehouse is read meanwhile, on the other core. Started
+    under the run's writer lock, nothing else writes to it before publishing."""
+    return publish.start_reading_window(make_engine(url), as_of)
+
+
 @task(name="read-stored", cache_policy=NO_CACHE, **_IO)
-def read_stored(url: str, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    start, end = scoring.window_bounds(as_of)
-    stored_posts, stored_accounts = publish.read_stored(
-        make_engine(url), start, end, scoring.SCORED_POST_COLUMNS
-    )
+def read_stored(reading: Reading) -> tuple[pd.DataFrame, pd.DataFrame]:
+    stored_posts, stored_accounts = reading.frames()
     get_run_logger().info(
         "%d stored post(s) in the window, %d follower count(s)",
         len(stored_posts),
@@ -303,8 +309,14 @@ def merge_stored(
     scoring window (texts folded once for both)."""
     give_back_freed_memory()  # the checked rows the flow let go of, before the window
     handles = roster.handles
-    tonight = found.posts.frame[list(stored[0].columns)]  # what scoring reads
-    posts = people.with_stored(tonight, stored[0], list(POSTS.key), handles)
+    stored_posts = stored[0]
+    if "folded" not in stored_posts.columns:
+        stored_posts = scoring.text_folded(stored_posts)
+    # What scoring reads of tonight's posts, as the stored ones were read.
+    tonight = found.posts.frame[[*scoring.SCORED_POST_COLUMNS]]
+    tonight = scoring.text_folded(tonight)[list(stored_posts.columns)]
+    window = scoring.window_bounds(as_of)
+    posts = people.with_stored(tonight, stored_posts, list(POSTS.key), handles, window)
     accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), handles)
     return scoring.window_posts(posts, accounts, as_of), accounts
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from virage.fold import fold_arrow
 
 # Disclosure markers (folded: no accents, lower case). Sources: FTC endorsement guides
 # (#ad, #sponsored), French law n°2023-451 art. 5 ("publicité", "collaboration
@@ -63,29 +67,8 @@ def fold_series(texts: pd.Series) -> pd.Series:
     """`fold` over a whole column; missing text becomes the empty string. Every step
     runs in Arrow's C++ kernels: a million posts are never turned into Python
     strings (with pandas' encode and decode they were, twice: 400 MB for a moment)."""
-    whole = pa.chunked_array(pa.array(texts.fillna("").astype("str")))
-    # Slice by slice: each kernel makes a new copy of its input, and a million texts
-    # are ~100 MB per copy; the slices' results are the only copy kept.
-    slices = [
-        whole.slice(start, FOLD_SLICE_ROWS) for start in range(0, len(whole), FOLD_SLICE_ROWS)
-    ]
-    folded = pa.chunked_array([_fold_arrow(s) for s in slices], type=pa.large_string())
+    folded = fold_arrow(pa.chunked_array(pa.array(texts.astype("str"))))
     return pd.Series(pd.arrays.ArrowExtensionArray(folded), index=texts.index).astype("str")
-
-
-FOLD_SLICE_ROWS = 100_000
-
-
-def _fold_arrow(texts: pa.ChunkedArray) -> pa.Array:
-    folded = pc.utf8_lower(texts)
-    # Ligatures spelled out; the typographic apostrophe kept as one, so that
-    # "l’électrique" still has the word "electrique" in it.
-    for ligature, spelled in (("œ", "oe"), ("æ", "ae"), ("’", "'")):
-        folded = pc.replace_substring(folded, ligature, spelled)
-    folded = pc.utf8_normalize(folded, form="NFKD")
-    # What encoding to ASCII would drop: accents (split off above), other scripts.
-    folded = pc.replace_substring_regex(folded, r"[^\x00-\x7f]+", "")
-    return folded.combine_chunks().cast(pa.large_string())
 
 
 def _term(term: str, plural: str = "") -> str:
@@ -171,34 +154,85 @@ def brand_pattern(handles: Iterable[str] = (), domains: Iterable[str] = ()) -> s
     return Pattern("|".join(alternatives), ["@" + h for h in handles] + domains)
 
 
+_END_ANCHOR = re.compile(r"(?<!\\)((?:\\\\)*)\\Z")
+"""An unescaped \\Z (an even number of backslashes before it)."""
+SCAN_SLICE_ROWS = 50_000
+"""Texts per slice of a parallel scan (see _scan): fewer are not worth a thread."""
+
+
+def _arrow_texts(folded: pd.Series) -> pa.ChunkedArray | None:
+    """The column's own Arrow strings (no copy); None when it holds no Arrow data."""
+    if getattr(folded.dtype, "storage", None) != "pyarrow":
+        return None
+    return pa.chunked_array(pa.array(folded.array))
+
+
+def _scan(texts: pa.ChunkedArray, regex: str) -> np.ndarray:
+    """Whether each text contains a match of `regex` (a missing text: no), as
+    `str.contains` says (the same RE2 kernel of Arrow's), the column's slices scanned
+    by as many threads as the machine has cores: Arrow's kernels let go of Python's
+    lock, and scanning a million posts for a campaign's words was a third of scoring."""
+    step = max(SCAN_SLICE_ROWS, -(-len(texts) // (os.cpu_count() or 1)))
+    slices = [texts.slice(start, step) for start in range(0, len(texts), step)]
+    # RE2 spells Python's end-of-text anchor \Z as \z.
+    re2 = _END_ANCHOR.sub(r"\1\\z", regex)
+
+    def scan(part: pa.ChunkedArray) -> np.ndarray:
+        try:
+            found = pc.fill_null(pc.match_substring_regex(part, re2), False)
+        except pa.ArrowInvalid:  # what RE2 cannot read, Python's re can
+            found = pd.Series(pd.arrays.ArrowExtensionArray(part)).str.contains(regex)
+            return found.fillna(False).to_numpy(dtype=bool)
+        return found.to_numpy(zero_copy_only=False)
+
+    if len(slices) < 2:
+        return scan(texts) if len(texts) else np.zeros(0, dtype=bool)
+    with ThreadPoolExecutor(len(slices)) as pool:
+        return np.concatenate(list(pool.map(scan, slices)))
+
+
+def contains(folded: pd.Series, regex: str) -> np.ndarray:
+    """Whether each folded text contains a match of `regex` (see _scan)."""
+    texts = _arrow_texts(folded)
+    if texts is None:
+        return folded.str.contains(regex, regex=True).to_numpy(dtype=bool)
+    return _scan(texts, regex)
+
+
 def matches(folded: pd.Series, pattern: str | None) -> pd.Series:
     """Whether each folded text matches `pattern` (all False when there is none)."""
     if pattern is None:
         return pd.Series(False, index=folded.index)
     hint = getattr(pattern, "hint", "")
     if not hint:
-        return folded.str.contains(pattern, regex=True)
-    found = folded.str.contains(hint, regex=True).to_numpy(dtype=bool, copy=True)
+        return pd.Series(contains(folded, pattern), index=folded.index)
+    found = contains(folded, hint).copy()  # written to below
     candidates = np.flatnonzero(found)
     if len(candidates):
-        found[candidates] = folded.iloc[candidates].str.contains(pattern, regex=True).to_numpy()
+        found[candidates] = contains(folded.iloc[candidates], pattern)
     return pd.Series(found, index=folded.index)
 
 
 def matches_each(folded: pd.Series, patterns: Iterable[str]) -> dict[str, pd.Series]:
     """`matches` for each pattern, scanning the whole column once for any of their
     hints: each pattern then runs over the few texts that mention one of its words
-    (a campaign's twenty terms cost one pass over a million posts, not twenty)."""
+    (a campaign's twenty terms cost one pass over a million posts, not twenty), and
+    patterns with the same hint share its scan."""
     patterns = list(dict.fromkeys(p for p in patterns if p))
     hints = [getattr(p, "hint", "") for p in patterns]
-    if len(patterns) < 2 or not all(hints):
+    texts = _arrow_texts(folded)
+    if len(patterns) < 2 or not all(hints) or texts is None:
         return {p: matches(folded, p) for p in patterns}
-    candidates = np.flatnonzero(folded.str.contains("|".join(hints), regex=True).to_numpy(bool))
-    few = folded.iloc[candidates]
+    candidates = np.flatnonzero(_scan(texts, "|".join(hints)))
+    few = texts.take(candidates)
+    hinted: dict[str, np.ndarray] = {}  # hint -> positions in `few` that contain it
     found = {}
-    for pattern in patterns:
+    for pattern, hint in zip(patterns, hints, strict=True):
+        if hint not in hinted:
+            hinted[hint] = np.flatnonzero(_scan(few, hint))
+        maybe = hinted[hint]
         hit = np.zeros(len(folded), dtype=bool)
-        hit[candidates] = matches(few, pattern).to_numpy()
+        hit[candidates[maybe[_scan(few.take(maybe), pattern)]]] = True
         found[pattern] = pd.Series(hit, index=folded.index)
     return found
 

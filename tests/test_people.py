@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from virage.schemas.fields import POSTS
-from virage.tasks.people import WITHHELD, latest_copies, prepare_posts, withhold_private
+from virage.tasks.people import (
+    WITHHELD,
+    latest_copies,
+    prepare_posts,
+    with_stored,
+    withhold_private,
+)
 
 HANDLES = pd.DataFrame(
     {
@@ -100,3 +108,72 @@ def test_excerpts_are_withheld_unless_the_account_is_a_scored_persons():
     )
     kept = withhold_private(rejected, HANDLES)["excerpt"].tolist()
     assert kept == ["x,ana,..", WITHHELD, WITHHELD]
+
+
+def _overlaid_by_sorting(tonight, stored, key, handles):
+    """with_stored's rule written the slow, obvious way: stored rows of claimed
+    accounts, then tonight's, sorted by observation (unknown first), the last copy of
+    each key kept."""
+    claims = handles.loc[handles["status"] == "scored", ["platform", "handle", "person_id"]]
+    stored = stored.merge(claims.drop_duplicates(), on=["platform", "handle", "person_id"])
+    both = pd.concat([stored[tonight.columns], tonight], ignore_index=True)
+    ordered = both.sort_values("observed_at", kind="stable", na_position="first")
+    return ordered.drop_duplicates(key, keep="last")
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_tonights_rows_overlay_the_stored_ones_as_sorting_by_observation_would(data):
+    posts = st.integers(0, 7)
+    times = st.one_of(st.none(), st.integers(0, 3))
+    draw_rows = lambda unique: st.lists(  # noqa: E731
+        st.tuples(posts, st.sampled_from(["a", "b", "c"]), times),
+        max_size=12,
+        unique_by=(lambda row: row[0]) if unique else None,
+    )
+
+    def frame(rows):
+        return pd.DataFrame(
+            {
+                "platform": "x",
+                "post_id": [f"p{post}" for post, _, _ in rows],
+                "handle": [handle for _, handle, _ in rows],
+                "person_id": [f"person-{handle}" for _, handle, _ in rows],
+                "observed_at": pd.to_datetime(
+                    [None if t is None else f"2026-11-2{t}" for _, _, t in rows], utc=True
+                ),
+                "posted_at": pd.to_datetime(
+                    [f"2026-10-0{1 + post % 5}" for post, _, _ in rows], utc=True
+                ),
+                "likes": pd.array(range(len(rows)), dtype="Int64"),
+            }
+        )
+
+    stored = frame(data.draw(draw_rows(unique=True)))
+    tonight = frame(data.draw(draw_rows(unique=data.draw(st.booleans()))))
+    tonight["likes"] += 100  # which copy won shows
+    handles = pd.DataFrame(
+        {
+            "platform": "x",
+            "handle": ["a", "b", "c"],
+            "person_id": ["person-a", "person-b", "person-other"],  # c moved on
+            "status": ["scored", "scored", "scored"],
+        }
+    )
+    key = ["platform", "post_id"]
+    within = data.draw(st.sampled_from([None, ("2026-10-02", "2026-10-04")]))
+    if within:
+        within = tuple(pd.Timestamp(day, tz="UTC") for day in within)
+
+    got = with_stored(tonight, stored, key, handles, within)
+    expected = _overlaid_by_sorting(tonight, stored, key, handles)
+    if within:  # the rows that win, then those posted within
+        expected = expected[
+            (expected["posted_at"] >= within[0]) & (expected["posted_at"] < within[1])
+        ]
+
+    def by_key(f):
+        return f.sort_values(key).reset_index(drop=True)
+
+    assert not got.duplicated(key).any()
+    pd.testing.assert_frame_equal(by_key(got), by_key(expected))

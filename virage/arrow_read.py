@@ -11,27 +11,52 @@ column's) goes through read_sql: the same frame, slower.
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
+import threading
+import weakref
+from collections.abc import Callable
 from contextlib import closing
+from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Select
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import URL, Compiled, Connection
+from sqlalchemy.engine import URL, Compiled, Connection, Engine
+
+from virage.niceness import run_beside
 
 log = logging.getLogger(__name__)
 
 _NULLABLE_INTEGERS = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype()}
 
 
-def read_frame(conn: Connection, query: Select, dtypes: dict[str, str]) -> pd.DataFrame:
-    """The rows of `query` as a frame with `dtypes` (a table's canonical dtypes)."""
+def read_frame(
+    conn: Connection,
+    query: Select,
+    dtypes: dict[str, str],
+    then: Callable[[pa.Table], pa.Table] | None = None,
+) -> pd.DataFrame:
+    """The rows of `query` as a frame with `dtypes` (a table's canonical dtypes),
+    through `then` (see Read) when given."""
     table = _arrow_table(conn, query, dtypes)
     if table is None:
-        frame = pd.read_sql(query, conn)
-    else:
-        frame = table.to_pandas(types_mapper=_NULLABLE_INTEGERS.get)
+        frame = _typed(pd.read_sql(query, conn), dtypes)
+        if then is None:
+            return frame
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    return _frame_of(then(table) if then else table, dtypes)
+
+
+def _frame_of(table: pa.Table, dtypes: dict[str, str]) -> pd.DataFrame:
+    return _typed(table.to_pandas(types_mapper=_NULLABLE_INTEGERS.get), dtypes)
+
+
+def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    dtypes = {name: dtype for name, dtype in dtypes.items() if name in frame.columns}
     for name, dtype in dtypes.items():
         if "UTC" in dtype:  # SQLite hands back naive UTC text, PostgreSQL aware times
             frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
@@ -52,6 +77,136 @@ def _arrow_table(conn: Connection, query: Select, dtypes: dict[str, str]) -> pa.
         # The type only: a driver's message may quote the URL, password included.
         log.debug("Arrow read not possible (%s): reading through SQLAlchemy", type(exc).__name__)
     return None
+
+
+@dataclass(frozen=True)
+class Read:
+    """A query and the canonical dtypes of its columns; `then`, what to make of its
+    Arrow table once read: in the child process that reads a SQLite file when it can
+    import it (a module's function), else in the thread that takes in the child's
+    tables; either way while the run goes on."""
+
+    query: Select
+    dtypes: dict[str, str]
+    then: Callable[[pa.Table], pa.Table] | None = None
+
+    def finish(self, table: pa.Table) -> pa.Table:
+        return self.then(table) if self.then else table
+
+
+class Reading:
+    """Reads started now, whose frames `frames()` returns (waiting for them).
+
+    A SQLite file is read by a child process (virage/sqlite_child.py) that works on
+    the other core while the run goes on; anything it cannot read, and every other
+    database, is read in this process when the frames are asked for."""
+
+    CHILD_TIMEOUT_SECONDS = 1800
+
+    def __init__(self, engine: Engine, reads: list[Read]) -> None:
+        self.engine = engine
+        self.reads = reads
+        self._child: subprocess.Popen | None = None
+        self._tables: list[pa.Table] = []
+        database = _sqlite_file(engine.url)
+        if database is not None:
+            self._start_child(database)
+
+    def _start_child(self, database: str) -> None:
+        dialect = self.engine.dialect
+        queries = []
+        for read in self.reads:
+            compiled = read.query.compile(dialect=dialect)
+            names = [column.name for column in read.query.selected_columns]
+            types = [_SQLITE_ARROW.get(read.dtypes.get(name, "")) for name in names]
+            if None in types:  # a type the child would have to guess: read here
+                return
+            queries.append(
+                {
+                    "sql": str(compiled),
+                    "params": _positional(compiled, stored_as=True),
+                    "types": {name: str(kind) for name, kind in zip(names, types, strict=True)},
+                    "then": _importable(read.then),
+                }
+            )
+        try:
+            self._child = subprocess.Popen(
+                [sys.executable, "-m", "virage.sqlite_child", database],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            self._child.stdin.write(json.dumps({"queries": queries}, default=str).encode())
+            self._child.stdin.close()
+        except OSError as exc:
+            log.debug("no child process to read %s: %s", database, exc)
+            self._child = None
+            return
+        run_beside(self._child.pid)
+        # Its tables are taken in as it writes them: it exits as soon as it is done.
+        self._drained = threading.Thread(target=self._drain, name="sqlite-child", daemon=True)
+        self._drained.start()
+        # Killed even when the run fails before asking for the frames.
+        weakref.finalize(self, _stop_child, self._child)
+
+    def _drain(self) -> None:
+        run_beside()  # this thread folds texts while the run imports and reads files
+        try:
+            for read in self.reads:
+                table = pa.ipc.open_stream(self._child.stdout).read_all()
+                self._tables.append(table if _importable(read.then) else read.finish(table))
+        except (OSError, pa.ArrowException) as exc:  # the child failed: its status says why
+            log.debug("the child read stopped: %s", type(exc).__name__)
+
+    def frames(self) -> list[pd.DataFrame]:
+        tables = self._child_tables()
+        if tables is not None:
+            return [_frame_of(t, r.dtypes) for t, r in zip(tables, self.reads, strict=True)]
+        with self.engine.connect() as conn:
+            return [read_frame(conn, r.query, r.dtypes, r.then) for r in self.reads]
+
+    def _child_tables(self) -> list[pa.Table] | None:
+        child = self._child
+        if child is None:
+            return None
+        self._drained.join(self.CHILD_TIMEOUT_SECONDS)
+        try:
+            child.wait(timeout=1 if self._drained.is_alive() else self.CHILD_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            _stop_child(child)
+        error = child.stderr.read().decode(errors="replace").strip()
+        child.stdout.close()
+        child.stderr.close()
+        if child.returncode != 0 or len(self._tables) != len(self.reads):
+            log.debug("the child read failed (%s): reading in-process", error or child.returncode)
+            return None
+        log.debug("%s read by a child process", ", ".join(str(t.num_rows) for t in self._tables))
+        return self._tables
+
+
+def _importable(then: Callable | None) -> str | None:
+    """`then` as module:name, for the child to import; None for no function, or one
+    it could not import (a lambda, a nested function): this process applies those."""
+    if then is None or "<" in then.__qualname__ or "." in then.__qualname__:
+        return None
+    return f"{then.__module__}:{then.__qualname__}"
+
+
+def _stop_child(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+
+
+def _sqlite_file(url: URL) -> str | None:
+    """The file of a SQLite database URL; None for any other database, an in-memory
+    one, or a URL with options (read in-process, as the run's engine opens it)."""
+    if url.get_backend_name() != "sqlite" or url.query:
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return database
 
 
 def _sqlite_table(conn: Connection, query: Select, dtypes: dict[str, str]) -> pa.Table:

@@ -7,7 +7,7 @@ them or race them (tests/reliability/test_crash_safety.py, tests/test_warehouse_
 tests/reliability/test_concurrency.py) start them from a zygote instead: a process
 started once with the runs' environment, which sets `virage run`'s quiet defaults and
 imports the same modules, in the same order, then forks one child per run. Each child
-is a real process running `virage ARGS` (virage.cli.app, as the `virage` script does):
+is a real process running `virage ARGS` (virage.cli.main, as the `virage` script does):
 its own pid, standard streams, exit status; SIGKILL kills it as it kills any process.
 Only its imports were done before its command line was read.
 
@@ -243,7 +243,7 @@ if __name__ == "__main__":
     gc.freeze()
     _control.send(b"ready")
     _args = _serve(_control)
-    from virage.cli import app
+    from virage.cli import main
 
     sys.argv = [VIRAGE, *_args]
-    app()
+    main()

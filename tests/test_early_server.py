@@ -1,5 +1,5 @@
 """`virage run` starts Prefect's temporary server while it imports; the flow then
-uses that server and starts no other."""
+uses that server, starts no other, and the server stops with the process."""
 
 from __future__ import annotations
 
@@ -9,33 +9,34 @@ import sys
 from pathlib import Path
 
 PROBE = """
-import time
+import sys
 import httpx
 from prefect import flow, get_client
-from prefect.server.api.server import SubprocessASGIServer
-from virage.early_server import start_in_background
+import virage.early_server as early
 
-ready = start_in_background()
-ready()
-print("started", len(SubprocessASGIServer._instances), flush=True)
-server = SubprocessASGIServer()  # the started one, or a new one never started
-print("running", server.running, flush=True)
-if server.running:
-    print("health", httpx.get(server.api_url + "/health").status_code, flush=True)
-    process = server.server_process
+serving = early.start_in_background()
+server = early._started
+print("started", int(server is not None), flush=True)
 
-@flow
+@flow(log_prints=True)
 def probe() -> str:
     from prefect.runtime import flow_run
+    print("a log line the server must still receive as the process ends")
     return str(flow_run.id)
 
-run_id = probe()
-print("instances", len(SubprocessASGIServer._instances), flush=True)
-if server.running:
-    print("same_process", server.server_process is process, flush=True)
+with serving:
+    if server is not None:
+        print("pid", server.process.pid, flush=True)
+        print("health", httpx.get(server.api_url + "/health").status_code, flush=True)
+    run_id = probe()
     with get_client(sync_client=True) as client:
-        print("api", str(client.api_url).startswith(server.api_url), flush=True)
+        print("api", str(client.api_url).rstrip("/"), flush=True)
         print("run_found", str(client.read_flow_run(run_id).id) == run_id, flush=True)
+if server is not None:
+    print("server_api", server.api_url.rstrip("/"), flush=True)
+    print("serving_after_the_flow", server.process.poll() is None, flush=True)
+# Starting the server never imported Prefect's own server modules in this process.
+print("server_modules", "prefect.server.api.server" in sys.modules, flush=True)
 """
 
 
@@ -50,13 +51,24 @@ def _probe(tmp_path: Path, **env: str) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
 
 
-def test_the_flow_uses_the_server_started_early(tmp_path):
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_the_flow_uses_the_server_started_early_which_stops_with_the_process(tmp_path):
     seen = _probe(tmp_path)
-    assert seen["started"] == "1" and seen["running"] == "True" and seen["health"] == "200"
-    assert seen["same_process"] == "True" and seen["instances"] == "1"
-    assert seen["api"] == "True" and seen["run_found"] == "True"
+    assert seen["started"] == "1" and seen["health"] == "200"
+    assert seen["api"] == seen["server_api"] and seen["run_found"] == "True"
+    assert seen["serving_after_the_flow"] == "True"  # the run's last logs still land
+    assert seen["server_modules"] == "False"
+    assert not _running(int(seen["pid"]))
 
 
 def test_nothing_is_started_when_a_server_is_configured(tmp_path, prefect_api_url):
     seen = _probe(tmp_path, PREFECT_API_URL=prefect_api_url)
-    assert seen["started"] == "0" and seen["running"] == "False"
+    assert seen["started"] == "0" and seen["run_found"] == "True"
+    assert seen["api"] == prefect_api_url.rstrip("/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -169,6 +170,7 @@ def run(
     for name, value in _QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
     from virage.early_server import start_in_background
+    from virage.flows.parameters import yesterday
     from virage.runners import api_for_workers
     from virage.runners import task_runner as task_runner_for
     from virage.tasks.landing import (
@@ -178,6 +180,8 @@ def run(
         raw_zone,
         report_folder,
     )
+    from virage.tasks.publish import start_reading_window
+    from virage.warehouse import make_engine, resolve_url
 
     try:  # fail fast, before Prefect starts, on anything that makes the run pointless
         found = load_landing(landing_dir(landing))
@@ -185,14 +189,17 @@ def run(
         docs_folder(found.root, str(docs) if docs else None)
         report_folder(found.root, str(report) if report else None)
         runner = task_runner_for(task_runner, [str(found.root), raw_dir])
+        as_of_day = as_of.date() if as_of else yesterday()  # as the flow would default it
         held = _writing_when_free(warehouse, wait)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     except WarehouseBusy as exc:
         raise _fail(str(exc), 3) from None
 
-    # What takes seconds to import loads while Prefect's temporary server starts.
-    server_ready = start_in_background()
+    # What takes seconds to import loads while Prefect's temporary server starts and
+    # the warehouse's scoring window is read (publish.start_reading_window).
+    start_reading_window(make_engine(resolve_url(warehouse)), as_of_day, early=True)
+    serving = start_in_background()
     from virage.flows.nightly import nightly_scores
     from virage.tasks.gx_record import import_gx
     from virage.tasks.report import report_lines
@@ -200,13 +207,12 @@ def run(
     from virage.warehouse import redact
 
     import_gx()
-    server_ready()
     flow = nightly_scores.with_options(task_runner=runner) if runner else nightly_scores
-    with held, _flow_exits("run"), api_for_workers(runner):
+    with held, serving, _flow_exits("run"), api_for_workers(runner):
         summary = flow(
             landing=landing,
             warehouse_url=_out_of_parameters(warehouse),
-            as_of=as_of.date() if as_of else None,
+            as_of=as_of_day,
             raw_dir=str(raw) if raw else None,
             reingest=reingest,
             max_bad_row_share=max_bad_rows,
@@ -795,3 +801,13 @@ def _print_table(board) -> None:
 
 if __name__ == "__main__":
     app()
+
+
+def main() -> None:
+    """The `virage` command: the app, in a process that ends with it."""
+    try:
+        app()
+    finally:
+        # Nothing is left to collect: frozen, the night's objects are skipped by the
+        # interpreter's last collection as it exits (1.2 s of 1.3 on the 1M-post night).
+        gc.freeze()

@@ -2,43 +2,150 @@
 
 Without PREFECT_API_URL, Prefect starts a temporary server when the first flow
 begins, then waits for it to answer: about 3 s of a new process booting on our
-2-core machine, during which the run does nothing. `virage run` starts it in the
-background instead, right after its fail-fast checks, and imports the flow and Great
-Expectations meanwhile; the flow then finds the server up (Prefect keeps one per
-process). The server is the same one Prefect would start, stopped the same way when
-the process ends.
+2-core machine, during which the run does nothing, and 2.5 s more in the run's own
+process to import the server's modules (its FastAPI application, its database
+models) only to start that process. `virage run` starts the same server itself, in
+the background, right after its fail-fast checks: the same application
+(prefect.server.api.server:create_app under uvicorn, as Prefect runs it, with the
+environment Prefect gives it), the same database under PREFECT_HOME. The run imports
+the flow and Great Expectations meanwhile, then points Prefect at the server for the
+length of the run (PREFECT_API_URL); the server stops when the process ends, as
+Prefect's would. A server that does not start is left to Prefect: the run then
+starts its own, as it would have.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
-import threading
-from collections.abc import Callable
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
 
 log = logging.getLogger(__name__)
 
+STOP_TIMEOUT_SECONDS = 5
 
-def start_in_background() -> Callable[[], None]:
-    """Start Prefect's temporary server in a background thread when this process will
-    need one; returns a function that waits until it answers. Nothing is started when
-    a Prefect server is configured. A server that fails to start here is started
-    again, with Prefect's own error, by the flow."""
+
+class TemporaryServer:
+    """A Prefect server in a child process, for this process's flows only."""
+
+    def __init__(self) -> None:
+        import prefect
+        from prefect.settings import get_current_settings
+
+        self.port = _free_port()
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(Path(prefect.__file__).parent.parent),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
+            env={
+                **os.environ,
+                **get_current_settings().to_environment_variables(exclude_unset=True),
+                # What Prefect sets for its own temporary server: no UI, and the
+                # server knows it is temporary (it migrates its database itself).
+                "PREFECT_UI_ENABLED": "0",
+                "PREFECT__SERVER_EPHEMERAL": "1",
+                "PREFECT__SERVER_FINAL": "1",
+            },
+        )
+
+    def wait_until_ready(self, timeout: float) -> bool:
+        """Whether the server answers within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with httpx.Client() as client:
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    if client.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                        return True
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.05)
+        return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_started: TemporaryServer | None = None
+"""This process's server: one per process, as Prefect keeps its own."""
+
+
+def start_in_background() -> contextlib.AbstractContextManager[None]:
+    """Start Prefect's temporary server when this process will need one. Entering the
+    returned context waits for it, then points Prefect at it until exit. Nothing is
+    started when a Prefect server is configured, or when Prefect would start none; a
+    server that does not answer is stopped, and Prefect starts its own, with its own
+    error should that fail too. The server serves this process's later runs too, and
+    stops when the process ends, after Prefect has sent it the run's last logs and
+    events (they would be lost on a server stopped at the end of the flow)."""
+    global _started
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        return lambda: None
-    # Imported here, in the calling thread: two threads importing at once can
-    # deadlock on import locks. The thread only starts a process and polls it.
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the one Prefect's client will use
-
-    def start() -> None:
+        return contextlib.nullcontext()
+    if _started is None or _started.process.poll() is not None:
         try:
-            server.start()
-        except Exception as exc:  # the flow starts it again and reports its error
+            _started = TemporaryServer()
+        except OSError as exc:
             log.debug("temporary Prefect server not started early: %s", exc)
+            return contextlib.nullcontext()
+        # Registered before Prefect's own exit handlers: it runs after them.
+        atexit.register(_started.stop)
+    return _serving(_started)
 
-    thread = threading.Thread(target=start, name="prefect-server-start", daemon=True)
-    thread.start()
-    return thread.join
+
+@contextlib.contextmanager
+def _serving(server: TemporaryServer) -> Iterator[None]:
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        temporary_settings,
+    )
+
+    if not server.wait_until_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()):
+        log.debug("temporary Prefect server did not answer: Prefect starts its own")
+        server.stop()
+        yield
+        return
+    # Heartbeats tell a lasting server that a run is alive; this one stops with the
+    # process. Sent none: the flow's end no longer waits up to 1 s for their thread.
+    with temporary_settings(
+        {PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    ):
+        yield

@@ -343,26 +343,27 @@ def campaign_components(
     keyword rarity is measured over (default: `posts`)."""
     start, end = campaign_period(campaign, as_of, window_days)
     in_period = (posts["posted_at"] >= start) & (posts["posted_at"] < end)
-    # Only what is read below goes through the period's filter: it copies what it keeps.
-    posts = posts[[c for c in CAMPAIGN_READS if c in posts.columns]]
+    # Texts are matched over the whole window (no copy of them for the period); only
+    # the numbers read below go through the period's filter, which copies them.
+    folded = posts["folded"]
     if corpus is None:  # rarities over all of `posts`: each term is matched once
-        hits = term_hits(posts["folded"], campaign)
-        weights = weights_of(hits)
-        on_topic = strength_of({t: hit[in_period] for t, hit in hits.items()}, weights)
-        posts = posts[in_period]
-        on_topic = on_topic.reindex(posts.index, fill_value=0.0)
+        hits = term_hits(folded, campaign)
+        on_topic = strength_of(hits, weights_of(hits)) if hits else None
     else:
-        posts = posts[in_period]
-        on_topic = topical_strength(posts["folded"], campaign, corpus)
+        on_topic = topical_strength(folded, campaign, corpus)
+    brand = matches(folded, brand_pattern(campaign.brand_handles, campaign.brand_domains))
+    posts = posts[[c for c in CAMPAIGN_READS if c in posts.columns]][in_period]
+    brand = brand[in_period]
+    on_topic = pd.Series(0.0, index=posts.index) if on_topic is None else on_topic[in_period]
 
     # Recency counts back from the end of what is scored, so a finished campaign's
     # relevance stays put night after night.
     age_days = (end - posts["posted_at"]).dt.total_seconds() / 86400
     half_life = campaign.half_life_days or RECENCY_HALF_LIFE_DAYS
     weight = 0.5 ** (age_days / half_life)
-    brand = matches(posts["folded"], brand_pattern(campaign.brand_handles, campaign.brand_domains))
-
-    person = posts["person_id"]
+    # Factorised once for the campaign's many sums per person (each sum over a text
+    # column would hash every person_id again); categories sort as the ids do.
+    person = posts["person_id"].astype("category")
     weighted_on = (weight * on_topic).groupby(person).sum()
     weighted_all = weight.groupby(person).sum()
     share = weighted_on / (weighted_all + RELEVANCE_PRIOR_POSTS)
@@ -397,10 +398,11 @@ def campaign_components(
         + ADVOCACY_MIX["engagement"] * _log_share(brand_engagement, ADVOCACY_FULL_ENGAGEMENT)
         + ADVOCACY_MIX["reach"] * _log_share(earned_reach, ADVOCACY_FULL_REACH)
     )
-    return pd.DataFrame({"relevance": relevance, "advocacy": advocacy})
+    found = pd.DataFrame({"relevance": relevance, "advocacy": advocacy})
+    return found.set_axis(found.index.astype(posts["person_id"].dtype))
 
 
-CAMPAIGN_READS = ("person_id", "posted_at", "folded", "engagement", "clicks")
+CAMPAIGN_READS = ("person_id", "posted_at", "engagement", "clicks")
 CAMPAIGN_READS += ("impressions", "followers")
 """The window's columns campaign_components reads."""
 WINDOW_COLUMNS = ("reactions", "engagement", "folded", "followers")
@@ -419,7 +421,12 @@ def text_folded(posts: pd.DataFrame) -> pd.DataFrame:
 
 
 def window_posts(
-    posts: pd.DataFrame, accounts: pd.DataFrame, as_of: dt.date, window_days: int = WINDOW_DAYS
+    posts: pd.DataFrame,
+    accounts: pd.DataFrame,
+    as_of: dt.date,
+    window_days: int = WINDOW_DAYS,
+    *,
+    one_copy_each: bool = False,
 ) -> pd.DataFrame:
     """The window's posts, each once (the latest copy), with `reactions` (likes +
     comments), `engagement` (+ shares), `folded` text and the posting account's
@@ -430,7 +437,8 @@ def window_posts(
     if set(WINDOW_COLUMNS) <= set(posts.columns):
         return posts[(posts["posted_at"] >= start) & (posts["posted_at"] < end)]
     key = list(POSTS.key)
-    if posts.duplicated(key).any():  # one post counts once: the latest copy
+    # One post counts once: the latest copy (`one_copy_each`: the caller kept it).
+    if not one_copy_each and posts.duplicated(key).any():
         latest = (
             posts.sort_values("observed_at", kind="stable") if "observed_at" in posts else posts
         )

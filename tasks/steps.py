@@ -318,7 +318,7 @@ def merge_stored(
     window = scoring.window_bounds(as_of)
     posts = people.with_stored(tonight, stored_posts, list(POSTS.key), handles, window)
     accounts = people.with_stored(found.accounts.frame, stored[1], list(ACCOUNTS.key), handles)
-    return scoring.window_posts(posts, accounts, as_of), accounts
+    return scoring.window_posts(posts, accounts, as_of, one_copy_each=True), accounts
 
 
 @task(name="score", cache_policy=NO_CACHE)

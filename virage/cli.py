@@ -170,6 +170,9 @@ def run(
     for name, value in _QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
     from virage.early_server import start_in_background
+
+    # First, the longest wait: Prefect's temporary server boots while the rest loads.
+    serving = start_in_background()
     from virage.flows.parameters import yesterday
     from virage.runners import api_for_workers
     from virage.runners import task_runner as task_runner_for
@@ -196,10 +199,9 @@ def run(
     except WarehouseBusy as exc:
         raise _fail(str(exc), 3) from None
 
-    # What takes seconds to import loads while Prefect's temporary server starts and
-    # the warehouse's scoring window is read (publish.start_reading_window).
+    # What takes seconds to import loads while the server boots and the warehouse's
+    # scoring window is read (publish.start_reading_window).
     start_reading_window(make_engine(resolve_url(warehouse)), as_of_day, early=True)
-    serving = start_in_background()
     from virage.flows.nightly import nightly_scores
     from virage.tasks.gx_record import import_gx
     from virage.tasks.report import report_lines

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import logging
 import os
 import socket
@@ -38,9 +39,6 @@ class TemporaryServer:
     """A Prefect server in a child process, for this process's flows only."""
 
     def __init__(self) -> None:
-        import prefect
-        from prefect.settings import get_current_settings
-
         self.port = _free_port()
         self.api_url = f"http://127.0.0.1:{self.port}/api"
         self.process = subprocess.Popen(
@@ -49,7 +47,7 @@ class TemporaryServer:
                 "-m",
                 "uvicorn",
                 "--app-dir",
-                str(Path(prefect.__file__).parent.parent),
+                str(Path(importlib.util.find_spec("prefect").origin).parent.parent),
                 "--factory",
                 "prefect.server.api.server:create_app",
                 "--host",
@@ -63,7 +61,7 @@ class TemporaryServer:
             ],
             env={
                 **os.environ,
-                **get_current_settings().to_environment_variables(exclude_unset=True),
+                **_settings_of_this_process(),
                 # What Prefect sets for its own temporary server: no UI, and the
                 # server knows it is temporary (it migrates its database itself).
                 "PREFECT_UI_ENABLED": "0",
@@ -95,6 +93,27 @@ class TemporaryServer:
                 self.process.wait()
 
 
+def _settings_of_this_process() -> dict[str, str]:
+    """Prefect's settings as this process set them, when Prefect is imported already
+    (as Prefect passes them to its own server); else none: the server reads the
+    environment, the profile and the settings files just as this process would."""
+    if "prefect" not in sys.modules:  # not imported for this: it takes a second
+        return {}
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().to_environment_variables(exclude_unset=True)
+
+
+def _configured_already() -> bool:
+    """Whether this process, having imported Prefect already, has a server to talk to
+    or wants none (a test harness, a run started from Python)."""
+    if "prefect" not in sys.modules:
+        return False
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    return bool(PREFECT_API_URL.value()) or not PREFECT_SERVER_EPHEMERAL_ENABLED.value()
+
+
 def _free_port() -> int:
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -106,18 +125,19 @@ _started: TemporaryServer | None = None
 
 
 def start_in_background() -> contextlib.AbstractContextManager[None]:
-    """Start Prefect's temporary server when this process will need one. Entering the
-    returned context waits for it, then points Prefect at it until exit. Nothing is
-    started when a Prefect server is configured, or when Prefect would start none; a
-    server that does not answer is stopped, and Prefect starts its own, with its own
-    error should that fail too. The server serves this process's later runs too, and
-    stops when the process ends, after Prefect has sent it the run's last logs and
-    events (they would be lost on a server stopped at the end of the flow)."""
+    """Start Prefect's temporary server when this process will need one, without
+    importing Prefect: the server's boot (4 s on our machine) is the longest thing a
+    run waits for before its flow starts, so it comes first. Entering the returned
+    context waits for it, then points Prefect at it until exit. Nothing is started
+    when PREFECT_API_URL is set; a server that Prefect's settings make useless (a
+    server in the profile, ephemeral servers disabled) or that does not answer is
+    stopped, and Prefect then does what it would have done. The server serves this
+    process's later runs too, and stops when the process ends, after Prefect has sent
+    it the run's last logs and events (they would be lost on a server stopped at the
+    end of the flow)."""
     global _started
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
-
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        return contextlib.nullcontext()
+    if os.environ.get("PREFECT_API_URL") or _configured_already():
+        return contextlib.nullcontext()  # the rest is checked on entering the context
     if _started is None or _started.process.poll() is not None:
         try:
             _started = TemporaryServer()
@@ -138,6 +158,10 @@ def _serving(server: TemporaryServer) -> Iterator[None]:
         temporary_settings,
     )
 
+    if _configured_already():
+        server.stop()  # a server set in Prefect's profile, or none wanted: not ours
+        yield
+        return
     if not server.wait_until_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()):
         log.debug("temporary Prefect server did not answer: Prefect starts its own")
         server.stop()

@@ -114,10 +114,12 @@ def run_env(prefect_api_url: str) -> dict:
 def test_a_run_killed_while_publishing_leaves_the_published_day_untouched(
     warehouse, tmp_path, prefect_api_url, forked_virage
 ):
-    landing = landing_with_bulk_posts(tmp_path, 10_000)
+    # Posts enough for publishing to last long enough to be caught at it (10,000 were
+    # written too fast once the night's collections skipped the start-up objects).
+    landing = landing_with_bulk_posts(tmp_path, 30_000)
     nightly_scores(landing=str(landing), warehouse_url=warehouse, as_of=dt.date(2026, 11, 19))
     before = published_tables(warehouse)
-    assert len(before["influence_scores"]) and len(before["posts"]) > 10_000
+    assert len(before["influence_scores"]) and len(before["posts"]) > 30_000
 
     # The next night reads every file again and rewrites posts whose metrics changed.
     bulk = landing / "exports" / "bulk.posts.csv"

@@ -97,9 +97,10 @@ class Read:
 class Reading:
     """Reads started now, whose frames `frames()` returns (waiting for them).
 
-    A SQLite file is read by a child process (virage/sqlite_child.py) that works on
-    the other core while the run goes on; anything it cannot read, and every other
-    database, is read in this process when the frames are asked for."""
+    They go on beside the run, on the other core: a SQLite file is read by a child
+    process (virage/sqlite_child.py), PostgreSQL by a thread of this process (ADBC's
+    driver lets go of Python's lock while it reads). Anything they cannot read is
+    read in this process when the frames are asked for."""
 
     CHILD_TIMEOUT_SECONDS = 1800
 
@@ -107,10 +108,22 @@ class Reading:
         self.engine = engine
         self.reads = reads
         self._child: subprocess.Popen | None = None
+        self._beside: threading.Thread | None = None
         self._tables: list[pa.Table] = []
         database = _sqlite_file(engine.url)
         if database is not None:
             self._start_child(database)
+        elif engine.url.get_backend_name() == "postgresql":
+            self._beside = threading.Thread(target=self._read_postgresql, daemon=True)
+            self._beside.start()
+
+    def _read_postgresql(self) -> None:
+        run_beside()
+        try:
+            for read in self.reads:
+                self._tables.append(read.finish(_postgresql_table(self.engine.url, read.query)))
+        except Exception as exc:  # read again in-process; the type only (see _arrow_table)
+            log.debug("the read beside the run failed (%s)", type(exc).__name__)
 
     def _start_child(self, database: str) -> None:
         dialect = self.engine.dialect
@@ -144,8 +157,8 @@ class Reading:
             return
         run_beside(self._child.pid)
         # Its tables are taken in as it writes them: it exits as soon as it is done.
-        self._drained = threading.Thread(target=self._drain, name="sqlite-child", daemon=True)
-        self._drained.start()
+        self._beside = threading.Thread(target=self._drain, name="sqlite-child", daemon=True)
+        self._beside.start()
         # Killed even when the run fails before asking for the frames.
         weakref.finalize(self, _stop_child, self._child)
 
@@ -159,19 +172,26 @@ class Reading:
             log.debug("the child read stopped: %s", type(exc).__name__)
 
     def frames(self) -> list[pd.DataFrame]:
-        tables = self._child_tables()
+        tables = self._child_tables() if self._child is not None else self._thread_tables()
         if tables is not None:
             return [_frame_of(t, r.dtypes) for t, r in zip(tables, self.reads, strict=True)]
         with self.engine.connect() as conn:
             return [read_frame(conn, r.query, r.dtypes, r.then) for r in self.reads]
 
+    def _thread_tables(self) -> list[pa.Table] | None:
+        if self._beside is None:
+            return None
+        self._beside.join(self.CHILD_TIMEOUT_SECONDS)
+        if self._beside.is_alive() or len(self._tables) != len(self.reads):
+            return None
+        log.debug("%s read beside the run", ", ".join(str(t.num_rows) for t in self._tables))
+        return self._tables
+
     def _child_tables(self) -> list[pa.Table] | None:
         child = self._child
-        if child is None:
-            return None
-        self._drained.join(self.CHILD_TIMEOUT_SECONDS)
+        self._beside.join(self.CHILD_TIMEOUT_SECONDS)
         try:
-            child.wait(timeout=1 if self._drained.is_alive() else self.CHILD_TIMEOUT_SECONDS)
+            child.wait(timeout=1 if self._beside.is_alive() else self.CHILD_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             _stop_child(child)
         error = child.stderr.read().decode(errors="replace").strip()

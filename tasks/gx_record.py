@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -237,11 +238,19 @@ class _OnFirstUse(types.ModuleType):
     module's __spec__ through it, which imports the module at once.)"""
 
     def __getattr__(self, attribute: str) -> Any:
-        module = sys.modules.get(self.__name__)
-        if module is self:  # the first use: the real import
-            del sys.modules[self.__name__]
-            module = importlib.import_module(self.__name__)
+        with _FIRST_USE:  # two threads at once: one imports, the other waits for it
+            module = sys.modules.get(self.__name__)
+            if module is self:  # the first use: the real import
+                del sys.modules[self.__name__]
+                try:
+                    module = importlib.import_module(self.__name__)
+                except BaseException:
+                    sys.modules[self.__name__] = self  # tried again at the next use
+                    raise
         return getattr(module, attribute)
+
+
+_FIRST_USE = threading.Lock()
 
 
 def _import_on_first_use(name: str) -> None:

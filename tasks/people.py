@@ -165,16 +165,15 @@ def with_stored(
         if posted_within is None:
             return latest
         return _without(latest, _posted_outside(latest, posted_within)).reset_index(drop=True)
-    seen = ["observed_at"]
-    again = (
-        stored[key + seen]
-        .reset_index()
-        .merge(tonight[key + seen].reset_index(), on=key, suffixes=("_stored", "_tonight"))
-    )
-    stored_at, tonight_at = again["observed_at_stored"], again["observed_at_tonight"]
-    stored_wins = (stored_at.notna() & (tonight_at.isna() | (stored_at > tonight_at))).to_numpy()
-    stored_gone = again["index_stored"].to_numpy()[~stored_wins]
-    tonight_gone = again["index_tonight"].to_numpy()[stored_wins]
+    stored_gone = tonight_gone = np.zeros(0, dtype=np.int64)
+    if len(stored) and len(tonight):  # the rows tonight observes again, by key
+        seen = ["observed_at"]
+        mine = tonight[key + seen].reset_index()
+        again = stored[key + seen].reset_index().merge(mine, on=key, suffixes=("_s", "_t"))
+        stored_at, tonight_at = again["observed_at_s"], again["observed_at_t"]
+        wins = (stored_at.notna() & (tonight_at.isna() | (stored_at > tonight_at))).to_numpy()
+        stored_gone = again["index_s"].to_numpy()[~wins]
+        tonight_gone = again["index_t"].to_numpy()[wins]
     if posted_within is not None:
         stored_gone = np.union1d(stored_gone, _posted_outside(stored, posted_within))
         tonight_gone = np.union1d(tonight_gone, _posted_outside(tonight, posted_within))

@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from virage.arrow_read import Read, Reading
-from virage.fold import text_folded
+from virage.fold import text_folded_arrow
 from virage.schemas.fields import (
     ACCOUNTS,
     INGESTED_FILES,
@@ -541,7 +541,7 @@ def start_reading_window(engine: Engine, as_of: dt.date, *, early: bool = False)
     if not early and key in _STARTED_EARLY:
         return _STARTED_EARLY.pop(key)
     start, end = window_bounds(as_of)
-    reading = start_reading_stored(engine, start, end, SCORED_POST_COLUMNS, text_folded)
+    reading = start_reading_stored(engine, start, end, SCORED_POST_COLUMNS, text_folded_arrow)
     if early:
         _STARTED_EARLY[key] = reading
     return reading

@@ -452,7 +452,7 @@ def window_posts(
         reactions=counts[["likes", "comments"]].sum(axis=1, min_count=1),
         engagement=counts.sum(axis=1, min_count=1),
     )
-    if "folded" not in window.columns:  # else folded as they were read (text_folded)
+    if "folded" not in window.columns:  # else folded as they were read (text_folded_arrow)
         window = window.assign(folded=fold_series(window["text"]))
     # What scoring never reads goes: the window is the night's largest frame.
     window = window.drop(columns=[c for c in NOT_SCORED if c in window.columns])

@@ -281,7 +281,7 @@ def attribute(checked: validate.CheckedExports, roster: landing.Roster) -> Peopl
     return found
 
 
-@task(name="start-reading-stored", cache_policy=NO_CACHE)
+@task(name="start-reading-stored", cache_policy=NO_CACHE, persist_result=False)
 def start_reading_stored(url: str, as_of: dt.date) -> Reading:
     """Start reading what the warehouse holds of the scoring window, before tonight's
     files are read: a SQLite warehouse is read meanwhile, on the other core. Started

@@ -180,9 +180,9 @@ def _scan(texts: pa.ChunkedArray, regex: str) -> np.ndarray:
     def scan(part: pa.ChunkedArray) -> np.ndarray:
         try:
             found = pc.fill_null(pc.match_substring_regex(part, re2), False)
-        except pa.ArrowInvalid:  # what RE2 cannot read, Python's re can
-            found = pd.Series(pd.arrays.ArrowExtensionArray(part)).str.contains(regex)
-            return found.fillna(False).to_numpy(dtype=bool)
+        except pa.ArrowInvalid:  # what RE2 cannot read (a look-around): Python's re,
+            search = re.compile(regex).search  # text by text, as pandas would
+            return np.array([t is not None and bool(search(t)) for t in part.to_pylist()])
         return found.to_numpy(zero_copy_only=False)
 
     if len(slices) < 2:

@@ -72,3 +72,33 @@ def test_nothing_is_started_when_a_server_is_configured(tmp_path, prefect_api_ur
     seen = _probe(tmp_path, PREFECT_API_URL=prefect_api_url)
     assert seen["started"] == "0" and seen["run_found"] == "True"
     assert seen["api"] == prefect_api_url.rstrip("/")
+
+
+def test_before_the_checks_only_where_prefects_database_exists_and_no_profile_names_a_server(
+    tmp_path, monkeypatch
+):
+    import virage.early_server as early
+
+    home = tmp_path / "prefect-home"
+    home.mkdir()
+    for name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    # A first run: Prefect's database is to be made, a stop must not cut that short.
+    assert early.start_before_checks() is None
+    (home / "prefect.db").touch()
+    (home / "profiles.toml").write_text(
+        'active = "team"\n[profiles.team]\nPREFECT_API_URL = "http://prefect.internal/api"\n'
+    )
+    assert early.start_before_checks() is None  # the profile's server will be used
+    (home / "profiles.toml").write_text('active = "local"\n[profiles.local]\n')
+    monkeypatch.setattr(early, "_started", None)
+    # This test process talks to a test server: as `virage run` would without one.
+    monkeypatch.setattr(early, "_configured_already", lambda: False)
+    started = early.start_before_checks()
+    try:
+        assert started is not None and early._started is not None
+        assert early._started.process.poll() is None  # booting, beside this process
+    finally:
+        early._started.stop()
+    assert early._started.process.poll() is not None

@@ -103,6 +103,8 @@ class Reading:
     read in this process when the frames are asked for."""
 
     CHILD_TIMEOUT_SECONDS = 1800
+    """How long a read beside the run may take (child or thread) before this process
+    reads in its stead."""
 
     def __init__(self, engine: Engine, reads: list[Read]) -> None:
         self.engine = engine
@@ -114,6 +116,10 @@ class Reading:
         if database is not None:
             self._start_child(database)
         elif engine.url.get_backend_name() == "postgresql":
+            # Imported here, not in the thread: two threads importing at once (the
+            # run imports Prefect meanwhile) may see half-initialised modules.
+            import adbc_driver_postgresql.dbapi  # noqa: F401
+
             self._beside = threading.Thread(target=self._read_postgresql, daemon=True)
             self._beside.start()
 
@@ -144,22 +150,27 @@ class Reading:
             )
         try:
             self._child = subprocess.Popen(
-                [sys.executable, "-m", "virage.sqlite_child", database],
+                # -P: nothing from the working directory shadows what the child imports.
+                [sys.executable, "-P", "-m", "virage.sqlite_child", database],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
             self._child.stdin.write(json.dumps({"queries": queries}, default=str).encode())
             self._child.stdin.close()
-        except OSError as exc:
+        except OSError as exc:  # could not start, or died before reading its job
             log.debug("no child process to read %s: %s", database, exc)
+            if self._child is not None:
+                _stop_child(self._child)
+                self._child.stdout.close()
+                self._child.stderr.close()
             self._child = None
             return
         run_beside(self._child.pid)
         # Its tables are taken in as it writes them: it exits as soon as it is done.
         self._beside = threading.Thread(target=self._drain, name="sqlite-child", daemon=True)
         self._beside.start()
-        # Killed even when the run fails before asking for the frames.
+        # Killed at exit at the latest, should the run fail before taking the frames.
         weakref.finalize(self, _stop_child, self._child)
 
     def _drain(self) -> None:
@@ -172,7 +183,11 @@ class Reading:
             log.debug("the child read stopped: %s", type(exc).__name__)
 
     def frames(self) -> list[pd.DataFrame]:
+        """The frames of the reads, in their order; read again in this process on a
+        second call (a retry) or where the read beside the run failed."""
         tables = self._child_tables() if self._child is not None else self._thread_tables()
+        # Taken once: held here, the tables' buffers would outlive the frames.
+        self._child, self._beside, self._tables = None, None, []
         if tables is not None:
             return [_frame_of(t, r.dtypes) for t, r in zip(tables, self.reads, strict=True)]
         with self.engine.connect() as conn:
@@ -190,6 +205,8 @@ class Reading:
     def _child_tables(self) -> list[pa.Table] | None:
         child = self._child
         self._beside.join(self.CHILD_TIMEOUT_SECONDS)
+        if len(self._tables) != len(self.reads):  # the reading thread stopped early:
+            _stop_child(child)  # the child may be blocked writing to a full pipe
         try:
             child.wait(timeout=1 if self._beside.is_alive() else self.CHILD_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:

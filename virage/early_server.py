@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,6 +123,33 @@ def _free_port() -> int:
 
 _started: TemporaryServer | None = None
 """This process's server: one per process, as Prefect keeps its own."""
+
+
+def start_before_checks() -> contextlib.AbstractContextManager[None] | None:
+    """start_in_background, for a run that has not checked its configuration yet: only
+    where Prefect's database is there already (a first run migrates it, which must not
+    be cut short when a mistyped option ends the run at once) and the active profile
+    names no server of its own (read from profiles.toml, Prefect not imported).
+    None when it starts nothing: call start_in_background after the checks."""
+    home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
+    custom_database = any(
+        os.environ.get(f"PREFECT_{part}_DATABASE_CONNECTION_URL") for part in ("API", "SERVER")
+    )
+    if custom_database or not (home / "prefect.db").is_file() or _profile_names_a_server(home):
+        return None
+    return start_in_background()
+
+
+def _profile_names_a_server(home: Path) -> bool:
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml")
+    try:
+        profiles = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        return False
+    except (OSError, tomllib.TOMLDecodeError):
+        return True  # unsure: wait for Prefect's own reading of it
+    active = os.environ.get("PREFECT_PROFILE") or profiles.get("active", "ephemeral")
+    return bool(profiles.get("profiles", {}).get(active, {}).get("PREFECT_API_URL"))
 
 
 def start_in_background() -> contextlib.AbstractContextManager[None]:

@@ -39,7 +39,7 @@ def _fold_slice(texts: pa.ChunkedArray) -> pa.Array:
     return folded.combine_chunks().cast(pa.large_string())
 
 
-def text_folded(posts: pa.Table) -> pa.Table:
+def text_folded_arrow(posts: pa.Table) -> pa.Table:
     """`posts` with their `folded` text in place of the `text` column: what scoring
     reads of it."""
     folded = posts.append_column("folded", fold_arrow(posts["text"]))

@@ -52,8 +52,10 @@ def write_tables(database: str, queries: list[dict], out: BinaryIO) -> None:
             schema = pa.schema([(n, pa.type_for_alias(t)) for n, t in query["types"].items()])
             # A column NULL throughout comes typed int64: the cast gives it its type.
             table = table.rename_columns(schema.names).cast(schema)
-            if query.get("then"):  # module:function, e.g. virage.fold:text_folded
+            if query.get("then"):  # module:function, e.g. virage.fold:text_folded_arrow
                 module, name = query["then"].split(":")
+                if module.split(".")[0] != "virage":  # only this package's own functions
+                    raise ValueError(f"{query['then']} is not a function of virage")
                 table = getattr(importlib.import_module(module), name)(table)
             with pa.ipc.new_stream(out, table.schema) as stream:
                 stream.write_table(table)

@@ -174,7 +174,7 @@ class Reading:
         weakref.finalize(self, _stop_child, self._child)
 
     def _drain(self) -> None:
-        run_beside()  # this thread folds texts while the run imports and reads files
+        run_beside()  # takes in the child's tables (and applies `then` the child could not)
         try:
             for read in self.reads:
                 table = pa.ipc.open_stream(self._child.stdout).read_all()

@@ -254,10 +254,11 @@ _FIRST_USE = threading.Lock()
 
 
 def _import_on_first_use(name: str) -> None:
-    if name in sys.modules or importlib.util.find_spec(name) is None:
+    spec = None if name in sys.modules else importlib.util.find_spec(name)
+    if spec is None:  # imported already, or not installed
         return
     stand_in = _OnFirstUse(name)
-    stand_in.__spec__ = importlib.util.find_spec(name)
+    stand_in.__spec__ = spec
     sys.modules[name] = stand_in
 
 

@@ -155,8 +155,7 @@ def with_stored(
     claims = handles.loc[handles["status"] == "scored", claim].drop_duplicates()
     claimed = stored[claim].merge(claims.assign(claimed=True), on=claim, how="left")
     unclaimed = np.flatnonzero(claimed["claimed"].isna().to_numpy())
-    stored = _without(stored[list(tonight.columns)].reset_index(drop=True), unclaimed)
-    stored = stored.reset_index(drop=True)
+    stored = _without(stored[list(tonight.columns)], unclaimed).reset_index(drop=True)
     tonight = tonight.reset_index(drop=True)
     if tonight.duplicated(key).any():  # several copies of a post tonight: the latest
         both = pd.concat([stored, tonight], ignore_index=True)

@@ -14,13 +14,7 @@ import pandas as pd
 
 from virage.schemas.fields import COMPONENTS, POSTS, SCORES
 from virage.tasks.landing import MIX_WEIGHTS, Campaign
-from virage.tasks.text import (
-    brand_pattern,
-    fold_series,
-    matches,
-    matches_each,
-    terms_pattern,
-)
+from virage.tasks.text import brand_pattern, fold_series, matches, matches_each, terms_pattern
 
 WINDOW_DAYS = 90
 
@@ -402,8 +396,7 @@ def campaign_components(
     return found.set_axis(found.index.astype(posts["person_id"].dtype))
 
 
-CAMPAIGN_READS = ("person_id", "posted_at", "engagement", "clicks")
-CAMPAIGN_READS += ("impressions", "followers")
+CAMPAIGN_READS = ("person_id", "posted_at", "engagement", "clicks", "impressions", "followers")
 """The window's columns campaign_components reads."""
 WINDOW_COLUMNS = ("reactions", "engagement", "folded", "followers")
 """What window_posts adds to the posts."""

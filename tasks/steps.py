@@ -313,7 +313,7 @@ def merge_stored(
     if "folded" not in stored_posts.columns:
         stored_posts = scoring.text_folded(stored_posts)
     # What scoring reads of tonight's posts, as the stored ones were read.
-    tonight = found.posts.frame[[*scoring.SCORED_POST_COLUMNS]]
+    tonight = found.posts.frame[scoring.SCORED_POST_COLUMNS]
     tonight = scoring.text_folded(tonight)[list(stored_posts.columns)]
     window = scoring.window_bounds(as_of)
     posts = people.with_stored(tonight, stored_posts, list(POSTS.key), handles, window)

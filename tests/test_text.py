@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from virage.tasks.text import (
     brand_pattern,
+    contains,
     fold_series,
     is_sponsored_text,
     matches,
@@ -202,3 +203,13 @@ def test_one_pass_for_many_terms_finds_what_each_term_finds(texts):
     for term, hit in found.items():
         assert hit.index.equals(column.index) and hit.dtype == bool
         assert hit.tolist() == [re.search(str(term), t) is not None for t in texts]
+
+
+def test_a_pattern_arrows_engine_cannot_read_is_matched_by_pythons_over_many_threads():
+    texts = fold_series(pd.Series(["vélo cargo", "velo", None, "cargo vélo électrique"] * 40_000))
+    looks_ahead = r"velo(?= cargo)"  # RE2 has no look-around: Python's re matches it
+    expected = [bool(re.search(looks_ahead, t)) for t in texts]
+    assert contains(texts, looks_ahead).tolist() == expected
+    assert sum(expected) == 40_000  # one text in four
+    at_end = r"electrique\Z"  # Python's end anchor, which RE2 spells \z
+    assert contains(texts, at_end).tolist() == [t.endswith("electrique") for t in texts]

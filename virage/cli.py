@@ -805,10 +805,6 @@ def _print_table(board) -> None:
         console.print(table)
 
 
-if __name__ == "__main__":
-    app()
-
-
 def main() -> None:
     """The `virage` command: the app, in a process that ends with it."""
     try:
@@ -818,3 +814,7 @@ def main() -> None:
         # interpreter's last collection as it exits (1.2 s of 1.3 on the 1M-post night;
         # what the run opened it has closed, and nothing it left needs a finaliser).
         gc.freeze()
+
+
+if __name__ == "__main__":
+    main()

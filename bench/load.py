@@ -73,11 +73,9 @@ def measure(url: str, frame: pd.DataFrame) -> dict:
     own transaction into an empty posts table, then of one upsert of the same rows
     again (unchanged, into the stored rows)."""
     engine = open_warehouse(url)
-    with engine.begin() as conn:
-        conn.execute(delete(posts))
+    _empty(engine)
     bulk_seconds, _ = _timed(lambda: _in_transaction(engine, bulk_insert, frame))
-    with engine.begin() as conn:
-        conn.execute(delete(posts))
+    _empty(engine)
     new_seconds, written = _timed(lambda: _in_transaction(engine, _upsert, frame))
     same_seconds, rewritten = _timed(lambda: _in_transaction(engine, _upsert, frame))
     rows = len(frame)
@@ -93,6 +91,18 @@ def measure(url: str, frame: pd.DataFrame) -> dict:
         "rows_written_new": written,
         "rows_rewritten_unchanged": rewritten,
     }
+
+
+def _empty(engine) -> None:
+    """posts as a new warehouse has it. On PostgreSQL, TRUNCATE: rows deleted stay in
+    the table as dead tuples until a vacuum, which the load would then read through
+    (checking the table is empty, building its indexes again): 200,000 of them made
+    a load 0.6 s slower."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("TRUNCATE posts")
+        else:  # SQLite empties a table deleted without a WHERE at once
+            conn.execute(delete(posts))
 
 
 def _in_transaction(engine, write, frame: pd.DataFrame):

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, DropIndex, ExecutableDDLElement
 
+from virage import pg_binary
 from virage.errors import ConfigError, WarehouseBusy
 from virage.schemas.migrate import OutdatedWarehouse, create_schema
 
@@ -210,17 +211,7 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
     if len(frame) >= REBUILD_MIN_ROWS and _is_empty(conn, table):
         rebuild = _set_indexes_aside(conn, table)
     if dialect == "postgresql":
-        raw = conn.connection.driver_connection
-        statement = f"COPY {target} ({names}) FROM STDIN (FORMAT csv)"
-        with raw.cursor() as cursor:
-            # The CSV's times are UTC without an offset: read them in UTC, then give
-            # the transaction its own time zone back.
-            zone = cursor.execute("SELECT current_setting('TimeZone')").fetchone()[0]
-            cursor.execute("SELECT set_config('TimeZone', 'UTC', true)")
-            with cursor.copy(statement) as copy:
-                for start in range(0, len(frame), COPY_CHUNK_ROWS):
-                    copy.write(_as_csv(frame.iloc[start : start + COPY_CHUNK_ROWS], table))
-            cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
+        _copy(conn, table, frame, f"COPY {target} ({names}) FROM STDIN")
     else:  # sqlite: executemany per block of rows, inside the caller's transaction
         marks = ", ".join("?" * len(table.columns))
         for start in range(0, len(frame), COPY_CHUNK_ROWS):
@@ -229,6 +220,31 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
             conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({marks})", rows)
     _run(conn, rebuild)
     return len(frame)
+
+
+def _copy(conn: Connection, table: Table, frame: pd.DataFrame, statement: str) -> None:
+    """COPY `frame` into `table` in PostgreSQL's binary format (virage/pg_binary.py),
+    or as CSV when a column has no binary encoder here."""
+    blocks = pg_binary.copy_blocks(conn, table, frame, COPY_CHUNK_ROWS)
+    if blocks is None:
+        _copy_csv(conn, table, frame, statement)
+        return
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor, cursor.copy(f"{statement} (FORMAT binary)") as copy:
+        for block in blocks:
+            copy.write(block)
+
+
+def _copy_csv(conn: Connection, table: Table, frame: pd.DataFrame, statement: str) -> None:
+    with conn.connection.driver_connection.cursor() as cursor:
+        # The CSV's times are UTC without an offset: read them in UTC, then give the
+        # transaction its own time zone back.
+        zone = cursor.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+        cursor.execute("SELECT set_config('TimeZone', 'UTC', true)")
+        with cursor.copy(f"{statement} (FORMAT csv)") as copy:
+            for start in range(0, len(frame), COPY_CHUNK_ROWS):
+                copy.write(_as_csv(frame.iloc[start : start + COPY_CHUNK_ROWS], table))
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
 
 
 COPY_CHUNK_ROWS = 25_000

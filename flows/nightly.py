@@ -90,7 +90,7 @@ def nightly_scores(
             clock.lap("discover")
             parsed, checked = steps.parse_and_check(selected.files, as_of, max_bad_row_share)
             clock.lap("parse")
-            rows_record = steps.record_rows(checked, found, docs, run_id)
+            rows_record = steps.record_rows(checked, found)
             clock.lap("validate")
             people = steps.attribute(checked, found.roster)
             # A copy of every post the night no longer needs: it goes as soon as it can.
@@ -102,6 +102,7 @@ def nightly_scores(
             del stored, seen
             clock.lap("score")
             record = steps.record_scores(rows_record, scores, docs, run_id)
+            docs_built = steps.build_data_docs.submit(record, docs, run_id)  # while publishing
             told = steps.summarise(files, selected, parsed, checked, people, found, fetched, record)
             clock.lap("validate")
             told.counts["stage_seconds"] = clock.rounded()
@@ -131,6 +132,7 @@ def nightly_scores(
             **written,
         }
         summary.update(steps.write_report(url, report))  # never fails the night
+        summary["data_docs"] = docs_built.result()
         steps.publish_artifacts(url, summary, scores)
         steps.alert_on_quarantine(summary)
         clock.lap("report")

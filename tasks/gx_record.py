@@ -11,6 +11,7 @@ GX is imported inside the functions that need it: the import alone takes seconds
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import importlib.util
@@ -21,7 +22,7 @@ import sys
 import threading
 import types
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,11 @@ class Record:
     column, success, element_count, unexpected_count (for the run summary)."""
     docs_index: str | None
     """Path of the Data Docs index.html built for this run, or None."""
+    validated: list[tuple[str, Any]] = field(default_factory=list)
+    """(suite, GX result) of each batch run, for Data Docs built later (build_docs)."""
+    suites: dict[str, list[dict]] = field(default_factory=dict)
+    """Every suite's expectations, even of a suite with no rows this run: its Data
+    Docs page stays."""
 
 
 def campaign_rows(campaigns: Iterable[Any]) -> pd.DataFrame:
@@ -139,9 +145,19 @@ def empty_results() -> pd.DataFrame:
 def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: str) -> Record:
     """Run every batch's suite once with Great Expectations and return the per-file
     results, the per-expectation records and, when `docs_dir` is given, the path of
-    the Data Docs index listing this run (named `run_name`) and earlier ones.
+    the Data Docs index listing this run (named `run_name`) and earlier ones: check,
+    then build_docs.
 
     A batch with no rows (or no expectations) is not run and yields no result row."""
+    record = check(batches)
+    if docs_dir is None or not record.validated:
+        return record
+    return dataclasses.replace(record, docs_index=build_docs(record, docs_dir, run_name))
+
+
+def check(batches: list[SuiteBatch]) -> Record:
+    """record_checks without the Data Docs: their pages can be built later, off the
+    run's way (build_docs)."""
     names = [b.suite for b in batches]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
@@ -151,23 +167,10 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
         return Record(empty_results(), [], None)
 
     gx = import_gx()
-    from great_expectations.core.run_identifier import RunIdentifier
-
-    docs = Path(docs_dir).expanduser().resolve() if docs_dir is not None else None
-    try:
-        context = _context(gx, docs)
-    except OSError:  # an unwritable docs folder costs the pages, not the night
-        log.warning("great expectations: Data Docs folder %s unusable", docs, exc_info=True)
-        docs = None
-        context = _context(gx, None)
+    context = _context(gx, None)
     source = context.data_sources.add_pandas("virage")
-    # Every suite, even one with no rows this run, so that its Data Docs page stays.
-    suites = {
-        b.suite: context.suites.add(_suite(gx, b.suite, b.expectations))
-        for b in batches
-        if b.expectations
-    }
-    run_id = RunIdentifier(run_name=_safe_run_name(run_name), run_time=dt.datetime.now(dt.UTC))
+    expectations = {b.suite: b.expectations for b in batches if b.expectations}
+    suites = {name: context.suites.add(_suite(gx, name, e)) for name, e in expectations.items()}
 
     parts: list[pd.DataFrame] = []
     records: list[dict] = []
@@ -199,21 +202,45 @@ def record_checks(batches: list[SuiteBatch], docs_dir: Path | None, run_name: st
             files.nunique(),
             "success" if result.success else "unexpected values",
         )
-
-    results = pd.concat([empty_results(), *parts], ignore_index=True)[RESULT_COLUMNS]
-    docs_index = None
-    if docs is not None:
-        try:
-            stored = [_store(context, result, suite, run_id) for suite, result in validated]
-            docs_index = _build_docs(context, docs, stored, list(suites))
-        except Exception:  # the record stands without its pages
-            log.warning("great expectations: Data Docs not built in %s", docs, exc_info=True)
     _forget_context()
+    results = pd.concat([empty_results(), *parts], ignore_index=True)[RESULT_COLUMNS]
     return Record(
         results.astype({c: VALIDATION_RESULTS.dtypes[c] for c in RESULT_COLUMNS}),
         records,
-        docs_index,
+        None,
+        validated,
+        expectations,
     )
+
+
+def build_docs(record: Record, docs_dir: Path, run_name: str) -> str | None:
+    """Data Docs for the results of `record` (a run's results named `run_name`) and
+    its suites, in `docs_dir`, whose index lists earlier runs too: the index's path,
+    or None when the pages could not be built (logged: the record stands without
+    them)."""
+    if not record.validated:
+        return None
+    gx = import_gx()
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    docs = Path(docs_dir).expanduser().resolve()
+    run_id = RunIdentifier(run_name=_safe_run_name(run_name), run_time=dt.datetime.now(dt.UTC))
+    try:
+        context = _context(gx, docs)
+        for name, expectations in record.suites.items():
+            context.suites.add(_suite(gx, name, expectations))
+        stored = [_store(context, result, suite, run_id) for suite, result in record.validated]
+        return _build_docs(context, docs, stored, list(record.suites))
+    except Exception:  # an unwritable folder, a page GX cannot render: logged
+        log.warning("great expectations: Data Docs not built in %s", docs, exc_info=True)
+        return None
+    finally:
+        _forget_context()
+
+
+def docs_index_of(docs_dir: Path) -> str:
+    """Where build_docs writes the Data Docs index of `docs_dir`."""
+    return str(Path(docs_dir).expanduser().resolve() / "index.html")
 
 
 def _forget_context() -> None:
@@ -531,6 +558,8 @@ def joined(first: Record, then: Record) -> Record:
         results.astype(first.results.dtypes.to_dict()),
         [*first.expectations, *then.expectations],
         then.docs_index or first.docs_index,
+        [*first.validated, *then.validated],
+        {**first.suites, **then.suites},
     )
 
 

@@ -7,6 +7,7 @@ frames, and the steps with side effects must run every time.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from contextlib import ExitStack
@@ -365,7 +366,7 @@ def publish_night(
         run_id,
         as_of,
         night,
-        roster.kept_ids,
+        roster.kept_ids.tolist(),
         counts,
         private_accounts=people.private_accounts(roster.handles),
     )
@@ -379,9 +380,7 @@ def record_failure(url: str, run_id: str, error: str) -> None:
 
 
 @task(name="record-rows", cache_policy=NO_CACHE)
-def record_rows(
-    checked: validate.CheckedExports, found: landing.Landing, docs_dir: str, run_id: str
-) -> gx_record.Record:
+def record_rows(checked: validate.CheckedExports, found: landing.Landing) -> gx_record.Record:
     """Great Expectations' record of the night's rows (posts and follower counts, bad
     ones too, the roster, the campaigns), made as soon as they are checked: the copy
     made for it goes before scoring makes its own."""
@@ -399,7 +398,7 @@ def record_rows(
         found.campaigns,
         _empty(SCORES.dtypes),  # recorded with the scores (record_scores)
     )
-    record = gx_record.record_checks(batches, Path(docs_dir), run_id)
+    record = gx_record.check(batches)  # its Data Docs: build_data_docs, with the scores'
     give_back_freed_memory()
     get_run_logger().info(
         "%d expectation(s) checked on the night's rows, %d with unexpected rows",
@@ -415,9 +414,23 @@ def record_scores(
 ) -> gx_record.Record:
     """The scores suite, the audit before publishing (scores that break it stop the
     run with the published tables intact), joined to the record of the rows: the
-    night's whole record, its Data Docs index listing both."""
-    audited = audit_scores.fn(scores, docs_dir, run_id)
-    return gx_record.joined(rows, audited)
+    night's whole record. Its Data Docs index (named in the record) is built by
+    build_data_docs while the night is published; at once when the scores are
+    rejected, for whoever looks into why."""
+    whole = gx_record.joined(rows, _scores_record(scores))
+    get_run_logger().info("%d expectation(s) checked", len(whole.expectations))
+    if gx_record.failed_expectations(whole, "scores"):
+        gx_record.build_docs(whole, Path(docs_dir), run_id)
+        gx_record.reject_broken_scores(whole)
+    return dataclasses.replace(whole, docs_index=gx_record.docs_index_of(Path(docs_dir)))
+
+
+@task(name="build-data-docs", cache_policy=NO_CACHE)
+def build_data_docs(record: gx_record.Record, docs_dir: str, run_id: str) -> str | None:
+    """Great Expectations' Data Docs of the night's record; never fails the night."""
+    index = gx_record.build_docs(record, Path(docs_dir), run_id)
+    get_run_logger().info("Data Docs: %s", index or f"not built in {docs_dir}")
+    return index
 
 
 @dataclass
@@ -527,14 +540,10 @@ def _empty(dtypes: dict[str, str]) -> pd.DataFrame:
 def audit_scores(scores: pd.DataFrame, docs_dir: str | None, run_id: str) -> gx_record.Record:
     """The scores suite of the nightly run over re-computed scores: scores that break
     it stop the run with the published tables intact."""
-    batch = gx_record.SuiteBatch(
-        "scores",
-        scores,
-        gx_record.SUITES["scores"](list(scores.columns)),
-        None,
-        "influence_scores",
-    )
-    record = gx_record.record_checks([batch], Path(docs_dir) if docs_dir else None, run_id)
+    record = _scores_record(scores)
+    if docs_dir:
+        docs_index = gx_record.build_docs(record, Path(docs_dir), run_id)
+        record = dataclasses.replace(record, docs_index=docs_index)
     get_run_logger().info(
         "%d expectation(s) checked on the scores; Data Docs: %s",
         len(record.expectations),
@@ -542,6 +551,18 @@ def audit_scores(scores: pd.DataFrame, docs_dir: str | None, run_id: str) -> gx_
     )
     gx_record.reject_broken_scores(record)
     return record
+
+
+def _scores_record(scores: pd.DataFrame) -> gx_record.Record:
+    """The scores suite's record (see gx_record.reject_broken_scores)."""
+    batch = gx_record.SuiteBatch(
+        "scores",
+        scores,
+        gx_record.SUITES["scores"](list(scores.columns)),
+        None,
+        "influence_scores",
+    )
+    return gx_record.check([batch])
 
 
 @task(name="publish-scores", cache_policy=NO_CACHE, **_IO)

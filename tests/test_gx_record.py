@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -402,3 +403,46 @@ def test_no_copy_of_a_validated_frame_outlives_the_record():
         if isinstance(o, pd.DataFrame) and len(o) == rows and o is not frame
     ]
     assert copies == []
+
+
+def test_a_record_checked_now_has_its_data_docs_built_later_in_one_go(tmp_path):
+    """The nightly run checks its rows, then its scores, and builds the pages of both
+    once, while it publishes: one index listing both suites' pages of the run."""
+    from virage.tasks.gx_record import build_docs, check, docs_index_of, joined
+
+    docs = tmp_path / "docs"
+    rows = check([posts_batch(posts_from("exports/a.csv", 3))])
+    audit = check([SuiteBatch("scores", scores(*GOOD_SCORES), scores_expectations(), None, "s")])
+    assert rows.docs_index is None and not docs.exists()  # checking writes no page
+    index = build_docs(joined(rows, audit), docs, "nightly-2026-11-01-r1")
+    assert index == docs_index_of(docs) and Path(index).is_file()
+    for suite in ("posts", "scores"):
+        pages = list((docs / "validations" / suite).glob("nightly-2026-11-01-r1/*/*"))
+        assert len(pages) == 1, suite
+        assert (docs / "expectations" / f"{suite}.html").is_file()
+
+
+def test_scores_that_break_their_suite_are_rejected_with_their_data_docs(prefect_api_url, tmp_path):
+    """The nightly run builds its pages after the audit; scores the audit rejects
+    stop the run before then: their pages are built at once, for whoever looks into
+    why."""
+    from prefect import flow
+
+    from virage.tasks import steps
+    from virage.tasks.gx_record import ScoresRejected, check
+
+    frame = scores(*GOOD_SCORES)
+    frame.loc[0, "score"] = 101.0
+    docs = tmp_path / "docs"
+    rows = check([posts_batch(posts_from("exports/a.csv", 3))])
+
+    @flow
+    def audit() -> None:
+        steps.record_scores(rows, frame, str(docs), "nightly-2026-11-01-rejected")
+
+    with pytest.raises(ScoresRejected, match="score"):
+        audit()
+    pages = list((docs / "validations" / "scores").glob("nightly-2026-11-01-rejected/*/*"))
+    assert len(pages) == 1
+    page = " ".join(re.sub(r"<[^>]*>", " ", pages[0].read_text(encoding="utf-8")).split())
+    assert "Unsuccessful Expectations 1 " in page

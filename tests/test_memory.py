@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import resource
+import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from virage.memory import give_back_freed_memory
 
@@ -54,3 +57,44 @@ def test_an_empty_like_frame_holds_none_of_the_original_memory():
         "text": pd.StringDtype(na_value=float("nan")),
         "n": "int64",
     }
+
+
+GROWING_ARRAYS = """
+import resource, sys
+from virage.memory import give_back_freed_memory, reuse_freed_memory
+if sys.argv[1] == "reuse":
+    assert reuse_freed_memory()
+
+def faults(size):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    block = bytearray(size)  # zeroed: every page touched
+    del block
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+# A night's pattern: ever larger arrays, each freed before the next.
+first = faults(1 << 20)
+growing = sum(faults(n << 20) for n in range(2, 9))
+give_back_freed_memory()
+print(growing, faults(8 << 20))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc only")
+def test_freed_large_blocks_are_reused_until_given_back():
+    """By default glibc maps each array larger than the last one freed anew, and every
+    page of it faults in; with reuse_freed_memory the arrays reuse the freed block
+    (only its growth faults in), until give_back_freed_memory returns it."""
+
+    def faults(mode: str) -> tuple[int, int]:
+        shown = subprocess.run(
+            [sys.executable, "-c", GROWING_ARRAYS, mode], capture_output=True, text=True, check=True
+        )
+        growing, after_giving_back = shown.stdout.split()
+        return int(growing), int(after_giving_back)
+
+    mb = (1 << 20) // resource.getpagesize()
+    default_growing, _ = faults("default")
+    reused_growing, after_giving_back = faults("reuse")
+    assert default_growing > 30 * mb  # 2 + 3 + ... + 8 MB, each faulted in anew
+    assert reused_growing < 10 * mb  # the block grown to 8 MB
+    assert after_giving_back > 6 * mb  # given back: faulted in again

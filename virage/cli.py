@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from virage.errors import ConfigError, WarehouseBusy
+from virage.memory import reuse_freed_memory
 from virage.schemas.fields import COMPONENTS
 
 app = typer.Typer(
@@ -807,6 +808,7 @@ def _print_table(board) -> None:
 
 def main() -> None:
     """The `virage` command: the app, in a process that ends with it."""
+    reuse_freed_memory()
     try:
         app()
     finally:

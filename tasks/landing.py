@@ -191,10 +191,12 @@ class Roster:
     was rejected) or shared_handle (claimed by several people)."""
     rejected: pd.DataFrame
     extra_columns: list[str]
-    kept_ids: list[str]
-    """People whose stored posts and scores stay: everyone the roster names, except
-    anyone with consent false on any row. A row rejected for a typo keeps its
-    person's history; the quarantine says what to fix."""
+    kept_ids: pd.Index
+    """People whose stored posts and scores stay, in order: everyone the roster names,
+    except anyone with consent false on any row. A row rejected for a typo keeps its
+    person's history; the quarantine says what to fix. (An Index, not a list: Prefect
+    walks a task's arguments element by element, thousands of ids at every task
+    that reads the roster.)"""
     typed: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
     """Every roster row typed, rejected ones too: what Great Expectations records."""
 
@@ -396,10 +398,10 @@ def read_roster(path: Path) -> Roster:
     )
 
 
-def _kept_ids(person_ids: pd.Series, consent: pd.Series) -> list[str]:
+def _kept_ids(person_ids: pd.Series, consent: pd.Series) -> pd.Index:
     # An explicit "false" withdraws consent even on a row that is otherwise invalid.
     withdrawn = set(person_ids[consent.str.strip().str.lower().eq("false")])
-    return sorted(set(person_ids[person_ids != ""]) - withdrawn)
+    return pd.Index(sorted(set(person_ids[person_ids != ""]) - withdrawn), dtype="str")
 
 
 def _one_line(exc: Exception) -> str:

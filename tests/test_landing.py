@@ -39,7 +39,7 @@ def test_only_consenting_valid_people_are_scored_and_extra_columns_are_kept(tmp_
     assert rules == {3: "unknown_role", 4: "bad_boolean"}
     assert roster.rejected["excerpt"].isna().all()  # nothing about people is copied
     # Stored data stays for everyone named, except those who said no (p2).
-    assert roster.kept_ids == ["p1", "p3", "p4", "p5"]
+    assert roster.kept_ids.tolist() == ["p1", "p3", "p4", "p5"]
     status = roster.handles.set_index(["platform", "handle"])["status"].to_dict()
     assert status == {
         ("x", "ana_x"): "scored",
@@ -74,7 +74,7 @@ def test_a_person_on_two_rows_and_a_shared_handle_are_used_by_nobody(tmp_path):
         ("x", "pub"): "invalid_row",
         ("linkedin", "ben"): "shared_handle",
     }
-    assert roster.kept_ids == ["p1", "p2"]  # p3 said no
+    assert roster.kept_ids.tolist() == ["p1", "p2"]  # p3 said no
 
 
 def test_an_explicit_no_withdraws_even_on_an_otherwise_invalid_row(tmp_path):
@@ -82,7 +82,7 @@ def test_an_explicit_no_withdraws_even_on_an_otherwise_invalid_row(tmp_path):
         roster_file(tmp_path, "p1,Ana,Ambassadeur,false,,a,,,", "p2,Ben,influencer,true,,b,,,")
     )
     assert roster.rejected["rule"].tolist() == ["unknown_role"]
-    assert roster.kept_ids == ["p2"]
+    assert roster.kept_ids.tolist() == ["p2"]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ profile over the window; relevance and advocacy depend on the campaign.
 from __future__ import annotations
 
 import datetime as dt
+import string
 
 import numpy as np
 import pandas as pd
@@ -548,38 +549,55 @@ def explain_scores(scores: pd.DataFrame, most: int = 2) -> pd.Series:
     """Each row's `most` strongest and `most` weakest components in plain words,
     strengths first: "high engagement for a micro account, often on this campaign's
     topic; 70% of posts sponsored". Credibility and audience quality are named only
-    when weak: being unsponsored or genuine is the norm, not a merit."""
-    long = scores[list(_PHRASES)].astype("float64").stack().rename("value").reset_index(1)
-    long = long.rename(columns={long.columns[0]: "component"})
-    long["tier"] = scores["tier"].reindex(long.index).astype("str")
-    long["sponsored"] = (
-        scores["sponsored_share"].reindex(long.index).astype("float64") * 100
-    ).round().astype("int64").astype("str") + "%"
-    normal = long["component"].isin(["credibility", "audience_quality"])
-    strong = (long["value"] >= STRONG) & ~normal
-    weak = long["value"] <= WEAK
-    strong_text = long["component"].map({c: p[0] for c, p in _PHRASES.items()})
-    weak_text = long["component"].map({c: p[1] for c, p in _PHRASES.items()})
-    long["phrase"] = strong_text.where(strong, weak_text.where(weak))
-    # Per phrase, not per post: a few per person and campaign.
-    long["phrase"] = [
-        phrase.format(tier=tier, sponsored=sponsored) if isinstance(phrase, str) else phrase
-        for phrase, tier, sponsored in zip(
-            long["phrase"], long["tier"], long["sponsored"], strict=True
-        )
-    ]
-    said = long[long["phrase"].notna()].copy()
-    said["strength"] = said["value"] >= STRONG
+    when weak: being unsponsored or genuine is the norm, not a merit. On a tie, the
+    component named first in _PHRASES comes first."""
+    values = scores[list(_PHRASES)].astype("float64").to_numpy()
+    named_when_strong = np.array([c not in ("credibility", "audience_quality") for c in _PHRASES])
+    strong = (values >= STRONG) & named_when_strong
+    weak = values <= WEAK
+    fields = {
+        "tier": scores["tier"].astype("str").to_numpy(dtype=object),
+        "sponsored": (scores["sponsored_share"].astype("float64") * 100)
+        .round()
+        .astype("int64")
+        .astype("str")
+        .add("%")
+        .to_numpy(dtype=object),
+    }
+    said_strong = np.column_stack([_filled(p[0], fields, len(scores)) for p in _PHRASES.values()])
+    said_weak = np.column_stack([_filled(p[1], fields, len(scores)) for p in _PHRASES.values()])
     # Strongest first among strengths, weakest first among weaknesses.
-    said["order"] = np.where(said["strength"], -said["value"], said["value"])
-    said = said.sort_values(["strength", "order"], ascending=[False, True], kind="stable")
-    picked = said.groupby([said.index, "strength"], sort=False).head(most)
-    parts = picked.groupby([picked.index, "strength"], sort=False)["phrase"].agg(", ".join)
-    parts = parts.unstack("strength")
-    strengths = parts.get(True, pd.Series(index=parts.index, dtype="object"))
-    weaknesses = parts.get(False, pd.Series(index=parts.index, dtype="object"))
-    text = strengths.fillna("").str.cat(weaknesses.fillna(""), sep="; ").str.strip("; ")
-    return text.reindex(scores.index).fillna("no strong or weak factor")
+    strengths = _joined(np.where(strong, -values, np.inf), strong, said_strong, most, ", ")
+    weaknesses = _joined(np.where(weak, values, np.inf), weak, said_weak, most, ", ")
+    both = (strengths != "") & (weaknesses != "")
+    text = strengths + np.where(both, "; ", "") + weaknesses
+    return pd.Series(np.where(text == "", "no strong or weak factor", text), index=scores.index)
+
+
+def _filled(template: str, fields: dict[str, np.ndarray], rows: int) -> np.ndarray:
+    """`template` with its {tier} and {sponsored} filled in, row by row (an array of
+    the same text when it has neither)."""
+    text = np.full(rows, "", dtype=object)
+    for literal, name, _, _ in string.Formatter().parse(template):
+        text = text + literal
+        if name:
+            text = text + fields[name]
+    return text
+
+
+def _joined(
+    order: np.ndarray, chosen: np.ndarray, phrases: np.ndarray, most: int, sep: str
+) -> np.ndarray:
+    """Per row, the first `most` chosen phrases by `order` (lowest first; the first
+    column on a tie), joined by `sep`; "" where none is chosen."""
+    ranked = np.argsort(order, axis=1, kind="stable")[:, :most]
+    picked = np.take_along_axis(phrases, ranked, axis=1)
+    kept = np.take_along_axis(chosen, ranked, axis=1)
+    text = np.full(len(phrases), "", dtype=object)
+    for column in range(ranked.shape[1]):
+        between = np.where((text != "") & kept[:, column], sep, "")
+        text = text + between + np.where(kept[:, column], picked[:, column], "")
+    return text
 
 
 def finalise(scores: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from virage.tasks.scoring import (
     DEFAULT_WEIGHTS,
     campaign_components,
     combine,
+    explain_scores,
     platform_benchmarked,
     score_campaigns,
     term_weights,
@@ -289,6 +290,42 @@ def test_explanations_name_the_strongest_and_weakest_factors_in_plain_words(tmp_
     assert (
         "often on this campaign's topic"
         not in by_person(scores, "cuisine").loc["micro", "explanation"]
+    )
+
+
+def test_explanations_order_strengths_and_weaknesses_and_break_ties_by_component():
+    neutral = dict.fromkeys(
+        ["relevance", "event_coverage", "resonance", "reach", "credibility", "activity"], 50.0
+    ) | {"audience_quality": 50.0, "advocacy": 50.0}
+    rows = {
+        "both": {
+            **neutral,
+            "relevance": 90.0,
+            "event_coverage": None,
+            "resonance": 70.0,
+            "reach": 80.0,
+            "credibility": 20.0,
+            "activity": 30.0,
+            "audience_quality": 90.0,  # genuine: the norm, never named as a strength
+            "advocacy": None,
+        },
+        "plain": neutral,
+        "tied": {**neutral, "relevance": 70.0, "resonance": 70.0, "reach": 70.0},
+        "weak only": {**neutral, "advocacy": 10.0, "credibility": 100.0},
+    }
+    scores = pd.DataFrame.from_dict(rows, orient="index").assign(
+        tier=["micro", "micro", "nano", "macro"], sponsored_share=[0.8, 0.0, 0.1, 0.0]
+    )
+    said = explain_scores(scores)
+    assert said.to_dict() == {
+        "both": "often on this campaign's topic, large audience; "
+        "80% of posts sponsored, rarely posts",
+        "plain": "no strong or weak factor",
+        "tied": "often on this campaign's topic, high engagement for a nano account",
+        "weak only": "rarely shares the brand",
+    }
+    assert explain_scores(scores, most=1)["both"] == (
+        "often on this campaign's topic; 80% of posts sponsored"
     )
 
 

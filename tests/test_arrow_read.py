@@ -81,3 +81,27 @@ def test_an_in_memory_database_is_read_through_sqlalchemy(caplog):
         caplog.set_level(logging.DEBUG, logger="virage.arrow_read")
         read = read_frame(conn, select(posts), POSTS.dtypes)
     pd.testing.assert_frame_equal(_sorted(read), _sorted(written))
+
+
+def test_times_the_child_cannot_parse_are_parsed_by_the_run(tmp_path, caplog):
+    """The child parses SQLite's time text with Arrow; a column holding a form Arrow
+    does not read (a zone offset another tool wrote) comes back as text, and the run
+    parses it as before."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    written = synthetic_posts(500)
+    _stored(url, written)
+    engine = open_warehouse(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE posts SET observed_at = '2026-11-20T09:30:00+01:00' WHERE post_id = 'p7'"
+        )
+    start, end = window_bounds(pd.Timestamp("2026-11-20").date(), days=365)
+    caplog.set_level(logging.DEBUG, logger="virage.arrow_read")
+    read, _ = read_stored(engine, start, end)
+    assert CHILD_FAILED not in caplog.text and "read by a child process" in caplog.text
+    expected = written.set_index("post_id")["observed_at"].copy()
+    expected["p7"] = pd.Timestamp("2026-11-20T08:30:00Z")
+    pd.testing.assert_series_equal(
+        read.set_index("post_id")["observed_at"].sort_index(), expected.sort_index()
+    )
+    assert str(read["posted_at"].dtype) == "datetime64[us, UTC]"

@@ -11,10 +11,10 @@ more reader of the file, as SQLite's locking expects, and it reads on the other 
 while the run goes on.
 
 The job (JSON on standard input) lists queries, each with its SQL, positional
-parameters, the Arrow type of each column and, optionally, a function (module:name)
-to make of the table once read (see arrow_read.Read.then: folding the posts' texts
-here costs the run nothing); their rows go to standard output as
-Arrow IPC streams, one after the other, in the job's order (no file to clean up:
+parameters, the Arrow type of each column, the columns holding times (parsed here)
+and, optionally, a function (module:name) to make of the table once read (see
+arrow_read.Read.then: folding the posts' texts here costs the run nothing); their
+rows go to standard output as Arrow IPC streams, one after the other, in the job's order (no file to clean up:
 should the run die, the child's next write fails and it exits). Exit status 0 when
 all were written, 1 with one line on standard error otherwise. Only pyarrow and the
 driver are imported: the child starts in a quarter of a second.
@@ -52,6 +52,7 @@ def write_tables(database: str, queries: list[dict], out: BinaryIO) -> None:
             schema = pa.schema([(n, pa.type_for_alias(t)) for n, t in query["types"].items()])
             # A column NULL throughout comes typed int64: the cast gives it its type.
             table = table.rename_columns(schema.names).cast(schema)
+            table = _times_parsed(table, query.get("times") or {})
             if query.get("then"):  # module:function, e.g. virage.fold:text_folded_arrow
                 module, name = query["then"].split(":")
                 if module.split(".")[0] != "virage":  # only this package's own functions
@@ -61,6 +62,20 @@ def write_tables(database: str, queries: list[dict], out: BinaryIO) -> None:
                 stream.write_table(table)
             del table
     out.flush()
+
+
+def _times_parsed(table, times: dict[str, str | None]):
+    """The columns named in `times` (SQLite's ISO text) as Arrow times, in UTC where
+    their zone is "UTC"; a column Arrow cannot parse stays text, for the run to."""
+    import pyarrow as pa
+
+    for name, zone in times.items():
+        try:
+            parsed = table[name].cast(pa.timestamp("us")).cast(pa.timestamp("us", tz=zone))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        table = table.set_column(table.schema.get_field_index(name), name, parsed)
+    return table
 
 
 def main(argv: list[str] | None = None) -> int:

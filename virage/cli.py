@@ -214,6 +214,10 @@ def run(
     from virage.warehouse import redact
 
     import_gx()
+    # Prefect imports this as the flow starts (to send its parameters): 0.2 s that
+    # would follow the server's boot instead of running beside it.
+    import fastapi.encoders  # noqa: F401
+
     flow = nightly_scores.with_options(task_runner=runner) if runner else nightly_scores
     with held, serving, _flow_exits("run"), api_for_workers(runner):
         summary = flow(

@@ -212,7 +212,10 @@ def profile_components(
     start, _ = window_bounds(as_of, window_days)
     key = ["platform", "handle"]
     followers = latest_followers(accounts, as_of)
-    posts = posts.assign(followers=account_followers(posts, followers))
+    if "followers" in posts.columns:  # looked up already (window_posts)
+        posts = posts.copy(deep=False)  # the columns added below are this function's
+    else:
+        posts = posts.assign(followers=account_followers(posts, followers))
     # ER as HypeAuditor defines it, so that it compares with their tier medians.
     er = posts["reactions"] / posts["followers"].where(posts["followers"] > 0)
     posts["er_ratio"] = er / tier_median_er(posts["followers"])
@@ -499,9 +502,9 @@ def score_campaigns(
     from virage.tasks.events import event_coverage
 
     window = window_posts(posts, accounts, as_of, window_days)
-    # The profile reads counts and times, not texts: the merge inside copies less.
+    # The profile reads counts and times, not texts.
     profile = profile_components(
-        window.drop(columns=["followers", "folded"]), accounts, people, as_of, window_days
+        window.drop(columns=["folded"]), accounts, people, as_of, window_days
     )
     base = people.set_index("person_id")[["display_name", "role"]].join(profile)
     frames = []

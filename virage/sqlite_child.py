@@ -14,10 +14,11 @@ The job (JSON on standard input) lists queries, each with its SQL, positional
 parameters, the Arrow type of each column, the columns holding times (parsed here)
 and, optionally, a function (module:name) to make of the table once read (see
 arrow_read.Read.then: folding the posts' texts here costs the run nothing); their
-rows go to standard output as Arrow IPC streams, one after the other, in the job's order (no file to clean up:
-should the run die, the child's next write fails and it exits). Exit status 0 when
-all were written, 1 with one line on standard error otherwise. Only pyarrow and the
-driver are imported: the child starts in a quarter of a second.
+rows go to standard output as Arrow IPC streams, one after the other, in the job's
+order (no file to clean up: should the run die, the child's next write fails and it
+exits). Exit status 0 when all were written, 1 with one line on standard error
+otherwise. Only pyarrow and the driver are imported: the child starts in a quarter
+of a second.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def test_a_binary_load_stores_what_a_csv_load_stores(postgres_url, table):
     with engine.begin() as conn:
         conn.execute(delete(table))
         names = ", ".join(f'"{c.name}"' for c in table.columns)
-        warehouse_code._copy_csv(conn, table, frame, f'COPY "{table.name}" ({names}) FROM STDIN')
+        warehouse_code._copy_csv(conn, table, frame, f'"{table.name}"', names)
     from_csv = stored_rows(engine, table)
     assert len(from_binary) == ROWS
     key = [i for i, c in enumerate(table.columns) if c.primary_key] or [0]

@@ -211,7 +211,7 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
     if len(frame) >= REBUILD_MIN_ROWS and _is_empty(conn, table):
         rebuild = _set_indexes_aside(conn, table)
     if dialect == "postgresql":
-        _copy(conn, table, frame, f"COPY {target} ({names}) FROM STDIN")
+        _copy(conn, table, frame, target, names)
     else:  # sqlite: executemany per block of rows, inside the caller's transaction
         marks = ", ".join("?" * len(table.columns))
         for start in range(0, len(frame), COPY_CHUNK_ROWS):
@@ -222,26 +222,27 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
-def _copy(conn: Connection, table: Table, frame: pd.DataFrame, statement: str) -> None:
-    """COPY `frame` into `table` in PostgreSQL's binary format (virage/pg_binary.py),
-    or as CSV when a column has no binary encoder here."""
+def _copy(conn: Connection, table: Table, frame: pd.DataFrame, target: str, names: str) -> None:
+    """COPY `frame` into `table` (`target`, its quoted name; `names`, its quoted column
+    names) in PostgreSQL's binary format (virage/pg_binary.py), or as CSV when a column
+    has no binary encoder here."""
     blocks = pg_binary.copy_blocks(conn, table, frame, COPY_CHUNK_ROWS)
     if blocks is None:
-        _copy_csv(conn, table, frame, statement)
+        _copy_csv(conn, table, frame, target, names)
         return
     cursor = conn.connection.driver_connection.cursor()
-    with cursor, cursor.copy(f"{statement} (FORMAT binary)") as copy:
+    with cursor, cursor.copy(f"COPY {target} ({names}) FROM STDIN (FORMAT binary)") as copy:
         for block in blocks:
             copy.write(block)
 
 
-def _copy_csv(conn: Connection, table: Table, frame: pd.DataFrame, statement: str) -> None:
+def _copy_csv(conn: Connection, table: Table, frame: pd.DataFrame, target: str, names: str) -> None:
     with conn.connection.driver_connection.cursor() as cursor:
         # The CSV's times are UTC without an offset: read them in UTC, then give the
         # transaction its own time zone back.
         zone = cursor.execute("SELECT current_setting('TimeZone')").fetchone()[0]
         cursor.execute("SELECT set_config('TimeZone', 'UTC', true)")
-        with cursor.copy(f"{statement} (FORMAT csv)") as copy:
+        with cursor.copy(f"COPY {target} ({names}) FROM STDIN (FORMAT csv)") as copy:
             for start in range(0, len(frame), COPY_CHUNK_ROWS):
                 copy.write(_as_csv(frame.iloc[start : start + COPY_CHUNK_ROWS], table))
         cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))

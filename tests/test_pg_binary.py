@@ -128,6 +128,7 @@ def test_rows_and_nulls_come_back_as_they_were_written(postgres_url, monkeypatch
         MetaData(),
         Column("row", Integer, primary_key=True),
         Column("note", String),
+        Column("source", String),
         Column("seen_at", DateTime(timezone=True)),
         Column("day", Date),
         Column("share", Float),
@@ -138,6 +139,8 @@ def test_rows_and_nulls_come_back_as_they_were_written(postgres_url, monkeypatch
         {
             "row": pd.Series(range(ROWS), dtype="Int64"),
             "note": pd.Series(TEXTS, dtype="str"),
+            # Parsing makes a file's name a categorical: Arrow hands it over as one.
+            "source": pd.Series(["a.csv", "b.csv", None] * 3, dtype="category")[:ROWS],
             "seen_at": pd.Series(pd.to_datetime(TIMES, format="ISO8601")).dt.tz_localize("UTC"),
             "day": pd.to_datetime(DAYS),
             "share": FLOATS,
@@ -148,6 +151,8 @@ def test_rows_and_nulls_come_back_as_they_were_written(postgres_url, monkeypatch
     with engine.connect() as conn:
         stored = pd.read_sql(select(table).order_by(table.c.row), conn)
     assert stored["note"].astype(object).where(stored["note"].notna(), None).tolist() == TEXTS
+    sources = stored["source"].astype(object).where(stored["source"].notna(), None)
+    assert sources.tolist() == (["a.csv", "b.csv", None] * 3)[:ROWS]
     written = frame["seen_at"].dt.as_unit("us")
     read = pd.to_datetime(stored["seen_at"], utc=True).dt.as_unit("us")
     assert read.isna().tolist() == written.isna().tolist()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from virage.tasks.text import (
+    SCAN_SLICE_ROWS,
     brand_pattern,
     contains,
     fold_series,
@@ -213,3 +216,23 @@ def test_a_pattern_arrows_engine_cannot_read_is_matched_by_pythons_over_many_thr
     assert sum(expected) == 40_000  # one text in four
     at_end = r"electrique\Z"  # Python's end anchor, which RE2 spells \z
     assert contains(texts, at_end).tolist() == [t.endswith("electrique") for t in texts]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_a_process_forked_after_a_scan_still_scans():
+    """The scans share one pool of threads, started once: a process forked after a scan
+    (it has none of its parent's threads) still scans, and does not wait forever."""
+    texts = pd.Series(["un vélo cargo"] * (2 * SCAN_SLICE_ROWS), dtype="str")
+    assert contains(texts, "cargo").all()  # the parent's threads are started
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child's own exit status is the check)
+        os._exit(0 if contains(texts, "cargo").all() else 1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(child, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(child, 9)
+    pytest.fail("the forked process's scan hung")

@@ -198,6 +198,10 @@ def _scanners() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="virage-scan")
 
 
+if hasattr(os, "register_at_fork"):  # a forked child has none of its parent's threads
+    os.register_at_fork(after_in_child=_scanners.cache_clear)
+
+
 def contains(folded: pd.Series, regex: str) -> np.ndarray:
     """Whether each folded text contains a match of `regex` (see _scan)."""
     texts = _arrow_texts(folded)

@@ -220,11 +220,7 @@ def matches(folded: pd.Series, pattern: str | None) -> pd.Series:
     found = contains(folded, hint).copy()  # written to below
     candidates = np.flatnonzero(found)
     if len(candidates):
-        texts = _arrow_texts(folded)
-        if texts is None:
-            found[candidates] = contains(folded.iloc[candidates], pattern)
-        else:
-            found[candidates] = _scan(texts.take(candidates), pattern)
+        found[candidates] = contains(folded.iloc[candidates], pattern)
     return pd.Series(found, index=folded.index)
 
 

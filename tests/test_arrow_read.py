@@ -105,3 +105,22 @@ def test_times_the_child_cannot_parse_are_parsed_by_the_run(tmp_path, caplog):
         read.set_index("post_id")["observed_at"].sort_index(), expected.sort_index()
     )
     assert str(read["posted_at"].dtype) == "datetime64[us, UTC]"
+
+
+def test_the_child_parses_the_times_arrow_reads_and_leaves_the_others():
+    import pyarrow as pa
+
+    from virage.sqlite_child import _times_parsed
+
+    table = pa.table(
+        {
+            "posted_at": ["2026-11-20 08:00:00.000000", None],
+            "day": ["2026-11-20", "2026-11-21"],
+            "observed_at": ["2026-11-20 08:00:00", "2026-11-20T09:30:00+01:00"],
+        }
+    )
+    parsed = _times_parsed(table, {"posted_at": "UTC", "day": None, "observed_at": "UTC"})
+    assert parsed["posted_at"].type == pa.timestamp("us", tz="UTC")
+    assert parsed["posted_at"].null_count == 1
+    assert parsed["day"].type == pa.timestamp("us")
+    assert parsed["observed_at"].type == pa.string()  # a zone offset: left to the run

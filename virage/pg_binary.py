@@ -47,6 +47,8 @@ POSTGRES_EPOCH_DAYS = 10_957
 POSTGRES_EPOCH_US = POSTGRES_EPOCH_DAYS * 86_400 * 1_000_000
 
 Encoder = Callable[[pa.Array], pa.Array]
+TEXT_TYPES = {"text", "character varying"}
+"""Database types a text field is written to alike."""
 
 
 def _packed(values: np.ndarray, big_endian: str, with_length: bool = True) -> pa.Array:
@@ -170,9 +172,8 @@ def copy_blocks(
         if found is None:
             return None
         encode, database_type = found
-        text_types = {"text", "character varying"}
         if stored.get(column.name) != database_type and not (
-            database_type in text_types and stored.get(column.name) in text_types
+            {database_type, stored.get(column.name)} <= TEXT_TYPES
         ):
             return None
         encoders.append(encode)
